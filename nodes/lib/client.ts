@@ -1,0 +1,278 @@
+import { isOdooError, OdooError } from './errors';
+import { HttpEndpoint } from './http';
+import { englishMessage, Translate } from './messages';
+import { isPlainObject, ParamChecker } from './params';
+import type { OdooTransport, ServerVersion } from './transport';
+import { XmlRpcTransport } from './xmlrpc-transport';
+
+export interface OdooClientOptions {
+  url: string;
+  db: string;
+  username: string;
+  /** An API key, or the user's password (Odoo accepts both). */
+  apiKey: string;
+  translate?: Translate;
+}
+
+export type SearchReturns = 'records' | 'ids' | 'count';
+
+export interface SearchParams {
+  model: unknown;
+  domain?: unknown;
+  fields?: unknown;
+  limit?: unknown;
+  offset?: unknown;
+  order?: unknown;
+  context?: unknown;
+  returns?: unknown;
+}
+
+export interface ReadParams {
+  model: unknown;
+  ids: unknown;
+  fields?: unknown;
+  context?: unknown;
+}
+
+export interface CreateParams {
+  model: unknown;
+  values: unknown;
+  context?: unknown;
+}
+
+export interface WriteParams extends CreateParams {
+  ids: unknown;
+}
+
+export interface DeleteParams {
+  model: unknown;
+  ids: unknown;
+  context?: unknown;
+}
+
+export interface ExecuteParams {
+  model: unknown;
+  method: unknown;
+  args?: unknown;
+  kwargs?: unknown;
+  context?: unknown;
+}
+
+interface Session {
+  /** Resolves to the logged-in uid; a failed login is not kept, the next call tries again. */
+  uid: Promise<number>;
+  renewed?: Session;
+}
+
+/** Methods that change nothing: safe to send again when a connection drops. */
+const READ_ONLY_METHODS = new Set([
+  'search',
+  'search_read',
+  'search_count',
+  'read',
+  'fields_get',
+  'name_search',
+  'name_get',
+  'read_group',
+  'formatted_read_group',
+  'default_get',
+  'check_access_rights',
+  'exists',
+]);
+
+/**
+ * One authenticated session with one Odoo database: logs in lazily (concurrent first calls share
+ * one `authenticate`), caches the uid, logs in again once when Odoo stops accepting it.
+ */
+export class OdooClient {
+  readonly check: ParamChecker;
+  private readonly translate: Translate;
+  private readonly transport: OdooTransport | undefined;
+  private readonly problem: OdooError | undefined;
+  private session: Session | undefined;
+
+  constructor(private readonly options: OdooClientOptions) {
+    this.translate = options.translate ?? englishMessage;
+    this.check = new ParamChecker(this.translate);
+    try {
+      if (!options.db) this.check.fail('missing-db', {});
+      if (!options.username) this.check.fail('missing-username', {});
+      if (!options.apiKey) this.check.fail('missing-api-key', {});
+      this.transport = new XmlRpcTransport(
+        new HttpEndpoint(options.url, this.translate),
+        this.translate,
+      );
+    } catch (error) {
+      this.problem = error as OdooError;
+    }
+  }
+
+  /** The uid of the logged-in user; logs in if needed. */
+  login(): Promise<number> {
+    return this.currentSession().uid;
+  }
+
+  async version(): Promise<ServerVersion> {
+    return this.usable().version();
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return this.usable().listDatabases();
+  }
+
+  /** `execute_kw` as the logged-in user, with one new login if Odoo refuses the session. */
+  async execute(
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown>,
+  ): Promise<unknown> {
+    const transport = this.usable();
+    const session = this.currentSession();
+    const call = async (uid: number) =>
+      transport.executeKw({
+        db: this.options.db,
+        uid,
+        secret: this.options.apiKey,
+        model,
+        method,
+        args,
+        kwargs,
+        idempotent: READ_ONLY_METHODS.has(method),
+      });
+    try {
+      return await call(await session.uid);
+    } catch (error) {
+      if (!isOdooError(error, 'ODOO_ACCESS_DENIED')) throw error;
+    }
+    try {
+      return await call(await this.renew(session).uid);
+    } catch (error) {
+      if (isOdooError(error, 'ODOO_ACCESS_DENIED')) throw this.loginRefused(error.cause);
+      throw error;
+    }
+  }
+
+  async search(params: SearchParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const domain = this.check.domain(params.domain);
+    const returns = params.returns ?? 'records';
+    if (returns === 'count') {
+      const kwargs = this.kwargs(
+        { limit: this.check.count('limit', params.limit) },
+        params.context,
+      );
+      return this.execute(model, 'search_count', [domain], kwargs);
+    }
+    if (returns !== 'records' && returns !== 'ids')
+      this.check.fail('invalid-returns', { value: String(returns) });
+    const kwargs = this.kwargs(
+      {
+        fields: returns === 'records' ? this.check.fields(params.fields) : undefined,
+        offset: this.check.count('offset', params.offset),
+        limit: this.check.count('limit', params.limit),
+        order: this.check.order(params.order),
+      },
+      params.context,
+    );
+    return this.execute(model, returns === 'records' ? 'search_read' : 'search', [domain], kwargs);
+  }
+
+  async read(params: ReadParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const ids = this.check.ids(params.ids);
+    const kwargs = this.kwargs({ fields: this.check.fields(params.fields) }, params.context);
+    return this.execute(model, 'read', [ids], kwargs);
+  }
+
+  async create(params: CreateParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const values = this.check.createValues(params.values);
+    return this.execute(model, 'create', [values], this.kwargs({}, params.context));
+  }
+
+  async write(params: WriteParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const ids = this.check.ids(params.ids);
+    const values = this.check.writeValues(params.values);
+    return this.execute(model, 'write', [ids, values], this.kwargs({}, params.context));
+  }
+
+  async unlink(params: DeleteParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const ids = this.check.ids(params.ids);
+    return this.execute(model, 'unlink', [ids], this.kwargs({}, params.context));
+  }
+
+  async call(params: ExecuteParams): Promise<unknown> {
+    const model = this.check.model(params.model);
+    const method = this.check.method(params.method);
+    const args = this.check.args(params.args);
+    const { context: ownContext, ...kwargs } = this.check.kwargs(params.kwargs);
+    const context = this.check.context(params.context);
+    if (ownContext !== undefined && !isPlainObject(ownContext)) this.check.context(ownContext);
+    const merged = ownContext || context ? { ...(ownContext as object), ...context } : undefined;
+    return this.execute(model, method, args, merged ? { ...kwargs, context: merged } : kwargs);
+  }
+
+  /** Ends the keep-alive connections; the client is not used afterwards. */
+  close(): void {
+    this.session = undefined;
+    this.transport?.close();
+  }
+
+  private usable(): OdooTransport {
+    if (this.problem) throw this.problem;
+    return this.transport as OdooTransport;
+  }
+
+  private currentSession(): Session {
+    this.session ??= this.startSession();
+    return this.session;
+  }
+
+  /**
+   * The session that replaces one Odoo no longer accepts. Every call that failed with the old
+   * session shares it, so a revoked key costs one new login, not one per message.
+   */
+  private renew(stale: Session): Session {
+    if (!stale.renewed) {
+      stale.renewed = this.startSession();
+      if (this.session === stale) this.session = stale.renewed;
+    }
+    return stale.renewed;
+  }
+
+  private startSession(): Session {
+    const session: Session = { uid: this.authenticate() };
+    session.uid.catch(() => {
+      if (this.session === session) this.session = undefined;
+    });
+    return session;
+  }
+
+  private async authenticate(): Promise<number> {
+    const uid = await this.usable().authenticate(
+      this.options.db,
+      this.options.username,
+      this.options.apiKey,
+    );
+    if (uid === false) throw this.loginRefused();
+    return uid;
+  }
+
+  private loginRefused(cause?: unknown): OdooError {
+    const params = { db: this.options.db, login: this.options.username };
+    return new OdooError('ODOO_ACCESS_DENIED', this.translate('login-refused', params), cause);
+  }
+
+  private kwargs(named: Record<string, unknown>, context: unknown): Record<string, unknown> {
+    const kwargs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(named)) {
+      if (value !== undefined) kwargs[name] = value;
+    }
+    const checked = this.check.context(context);
+    if (checked) kwargs.context = checked;
+    return kwargs;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The client's own error texts, in English, keyed like the `errors` section of the config
+ * node's message catalog (a test keeps the two identical). `__name__` marks a parameter, as in
+ * Node-RED's catalogs, so a Node-RED translator can be passed in place of `englishMessage`.
+ */
+export const MESSAGES = {
+  'invalid-model': 'model must be a non-empty string such as "res.partner" (got __value__)',
+  'invalid-ids': 'ids must be a positive integer or an array of positive integers (got __value__)',
+  'invalid-domain':
+    'domain must be an array of conditions such as [["is_company", "=", true]] (got __value__)',
+  'invalid-fields':
+    'fields must be an array of field names such as ["name", "email"] (got __value__)',
+  'invalid-count': '__name__ must be a non-negative integer (got __value__)',
+  'invalid-order': 'order must be a string such as "name asc, id desc" (got __value__)',
+  'invalid-context': 'context must be an object such as {"lang": "fr_FR"} (got __value__)',
+  'invalid-create-values':
+    'values must be an object (one record) or an array of objects (several records) (got __value__)',
+  'invalid-write-values':
+    'values must be an object of field values such as {"phone": "+1 555"} (got __value__)',
+  'invalid-method': 'method must be a non-empty string such as "action_confirm" (got __value__)',
+  'invalid-args': 'args must be an array of positional arguments (got __value__)',
+  'invalid-kwargs': 'kwargs must be an object of keyword arguments (got __value__)',
+  'invalid-returns': 'returns must be "records", "ids" or "count" (got __value__)',
+  'invalid-value': '__path__ cannot be sent to Odoo: __reason__',
+  'invalid-property': '__name__ could not be evaluated: __reason__',
+  'missing-config': 'no Odoo server is configured: open the node and choose or add an Odoo server',
+  'invalid-url':
+    'the Odoo URL "__url__" is not valid: __reason__ (use the address you open Odoo with, such as https://mycompany.odoo.com)',
+  'missing-db': 'the Odoo server node has no database: open it and fill in the database name',
+  'missing-username': 'the Odoo server node has no login: open it and fill in the login',
+  'missing-api-key':
+    'the Odoo server node has no API key or password: open it and fill one in (Odoo: Preferences → Account Security → New API Key)',
+  'login-refused':
+    'Odoo refused the login "__login__" on database "__db__": check the login and the API key or password',
+  'network-error': 'cannot reach Odoo at __url__: __reason__',
+  'protocol-status': '__url__ answered HTTP __status__ (__type__) instead of XML-RPC: __hint__',
+  'protocol-redirect':
+    'the server redirects __url__ to __location__: use that address as the Odoo URL',
+  'protocol-format': '__url__ did not answer with XML-RPC: __reason__',
+  'hint-not-found':
+    'nothing answers XML-RPC there; use the address of Odoo itself, without /web or /odoo at the end.',
+  'hint-not-odoo': 'this does not look like an Odoo server (a login page or another web site?).',
+  'hint-refused': 'something in front of Odoo (a proxy or a firewall) refused the request.',
+  'hint-too-many': 'the server asks to slow down (too many requests).',
+  'hint-server-failed': 'the server or a proxy in front of it failed; is Odoo running?',
+  'hint-unexpected': 'this is not what an Odoo server answers.',
+  'page-title': 'The page says "__title__".',
+} as const;
+
+export type MessageKey = keyof typeof MESSAGES;
+export type MessageParams = Record<string, string | number>;
+export type Translate = (key: MessageKey, params: MessageParams) => string;
+
+export function fillTemplate(template: string, params: MessageParams): string {
+  return template.replace(/__([a-zA-Z]+)__/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export const englishMessage: Translate = (key, params) => fillTemplate(MESSAGES[key], params);
+
+/** A short, safe rendering of a user-supplied value for an error message. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string')
+    return value.length > 60 ? `"${value.slice(0, 57)}..."` : `"${value}"`;
+  if (Buffer.isBuffer(value)) return `a buffer of ${value.length} bytes`;
+  if (typeof value === 'function') return 'a function';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

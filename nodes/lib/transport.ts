@@ -1,0 +1,33 @@
+/** What `common.version()` answers. */
+export interface ServerVersion {
+  server_version: string;
+  server_version_info: unknown[];
+  server_serie: string;
+  protocol_version: number;
+}
+
+export interface ExecuteRequest {
+  db: string;
+  uid: number;
+  secret: string;
+  model: string;
+  method: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  /** Reads may be sent again after a dropped keep-alive connection; writes never are. */
+  idempotent: boolean;
+}
+
+/**
+ * The seam between the session and the wire. XML-RPC today; JSON-RPC and JSON-2 implement the
+ * same calls and raise the same OdooError codes.
+ */
+export interface OdooTransport {
+  version(): Promise<ServerVersion>;
+  /** The uid, or false when Odoo refuses the login. */
+  authenticate(db: string, login: string, secret: string): Promise<number | false>;
+  executeKw(request: ExecuteRequest): Promise<unknown>;
+  listDatabases(): Promise<string[]>;
+  /** Ends every connection; no timer or socket is left behind. */
+  close(): void;
+}

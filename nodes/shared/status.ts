@@ -1,0 +1,32 @@
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import type { OdooErrorCode } from '../lib/errors';
+import { sharedKey } from './catalog';
+
+const LOOK = {
+  'no-server': { fill: 'red', shape: 'ring' },
+  requesting: { fill: 'blue', shape: 'dot' },
+  success: { fill: 'green', shape: 'dot' },
+  error: { fill: 'red', shape: 'ring' },
+} as const satisfies Record<string, Pick<NodeStatus, 'fill' | 'shape'>>;
+
+export type StatusKind = keyof typeof LOOK;
+
+/** A success status text: a key of the shared catalog's `status` section and its parameters. */
+export interface StatusText {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * The one table of node statuses. Texts without parameters are sent as catalog keys, which the
+ * editor translates into the browser's language; texts with parameters are translated here.
+ */
+export function showStatus(RED: NodeAPI, node: Node, kind: StatusKind, text?: StatusText): void {
+  const { key, params } = text ?? { key: kind };
+  const qualified = sharedKey(`status.${key}`);
+  node.status({ ...LOOK[kind], text: params ? RED._(qualified, params) : qualified });
+}
+
+export function errorStatus(code: OdooErrorCode | undefined): StatusText {
+  return { key: code ?? 'error' };
+}

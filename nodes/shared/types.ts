@@ -1,0 +1,22 @@
+import type { Node, NodeDef } from 'node-red';
+import type { OdooClient } from '../lib/client';
+
+export interface OdooConfigDef extends NodeDef {
+  url: string;
+  db: string;
+  username: string;
+}
+
+export interface OdooCredentials {
+  apiKey?: string;
+}
+
+export interface OdooConfigNode extends Node<OdooCredentials> {
+  client: OdooClient;
+}
+
+/** An action node's stored properties: `server`, plain ones, and TypedInput pairs. */
+export interface ActionNodeDef extends NodeDef {
+  server?: string;
+  [property: string]: unknown;
+}

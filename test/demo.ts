@@ -1,0 +1,119 @@
+/**
+ * `npm start`: Node-RED 4.1 on http://127.0.0.1:1880 with this working tree installed, the
+ * examples, and a flow tab wired to the stand-in Odoo (or to a real Odoo named by ODOO_URL,
+ * ODOO_DB, ODOO_USERNAME and ODOO_API_KEY). Ctrl-C stops everything.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { demoFlow } from './demo-flow';
+import { startStandIn, StandIn } from './stand-in/server';
+
+const repository = path.resolve(__dirname, '..', '..');
+const packageName = (
+  JSON.parse(fs.readFileSync(path.join(repository, 'package.json'), 'utf8')) as { name: string }
+).name;
+
+interface Target {
+  url: string;
+  db: string;
+  username: string;
+  apiKey: string;
+}
+
+async function odooTarget(): Promise<{ target: Target; standIn?: StandIn }> {
+  const { ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY } = process.env;
+  if (ODOO_URL) {
+    return {
+      target: {
+        url: ODOO_URL,
+        db: ODOO_DB ?? '',
+        username: ODOO_USERNAME ?? '',
+        apiKey: ODOO_API_KEY ?? '',
+      },
+    };
+  }
+  const standIn = await startStandIn({ port: Number(process.env.DEMO_ODOO_PORT ?? 0) });
+  return {
+    target: { url: standIn.url, db: standIn.db, username: 'admin', apiKey: standIn.adminApiKey },
+    standIn,
+  };
+}
+
+function prepareUserDir(target: Target, port: number): string {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'odoo-node-red-demo-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(repository, path.join(userDir, 'node_modules', packageName), 'dir');
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({
+      name: 'odoo-demo',
+      private: true,
+      dependencies: { [packageName]: `file:${repository}` },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    `module.exports = ${JSON.stringify(
+      {
+        uiHost: '127.0.0.1',
+        uiPort: port,
+        flowFile: 'flows.json',
+        // The demo's own throw-away directory: credentials stay readable there on purpose.
+        credentialSecret: false,
+        editorTheme: { tours: false, projects: { enabled: false } },
+        logging: { console: { level: 'info' } },
+      },
+      null,
+      2,
+    )};\n`,
+  );
+  const { flows, configId } = demoFlow(target);
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
+  fs.writeFileSync(
+    path.join(userDir, 'flows_cred.json'),
+    JSON.stringify({ [configId]: { apiKey: target.apiKey } }),
+  );
+  return userDir;
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 1880);
+  const { target, standIn } = await odooTarget();
+  const userDir = prepareUserDir(target, port);
+  const nodeRed: ChildProcess = spawn(
+    process.execPath,
+    [
+      require.resolve('node-red/red.js'),
+      '--userDir',
+      userDir,
+      '--settings',
+      path.join(userDir, 'settings.js'),
+    ],
+    { stdio: 'inherit' },
+  );
+  console.log(
+    `Odoo: ${target.url} (database ${target.db})${standIn ? ', the stand-in with demo data' : ''}`,
+  );
+  console.log(`Node-RED: http://127.0.0.1:${port} (user directory ${userDir})`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    nodeRed.kill('SIGINT');
+    await standIn?.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  nodeRed.on('exit', (code) => {
+    void stop().then(() => process.exit(code ?? 0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,355 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startStandIn, StandIn } from './stand-in/server';
+import { deploy, errorOf, helper, Server } from './support/flow';
+
+/** A web server that is not Odoo: answers every request with `status`, `headers` and `body`. */
+async function startWebServer(
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const web = http.createServer((_request, response) => {
+    response.writeHead(status, headers).end(body);
+  });
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  const { port } = web.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        web.closeAllConnections();
+        web.close(() => resolve());
+      }),
+  };
+}
+
+describe('errors reach Catch nodes with a public code', function () {
+  let odoo: StandIn;
+  let server: Server;
+
+  before(async function () {
+    odoo = await startStandIn();
+  });
+
+  beforeEach(function () {
+    odoo.reset();
+    server = { url: odoo.url, db: odoo.db, login: 'admin', apiKey: odoo.adminApiKey };
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+  });
+
+  after(async function () {
+    await odoo.close();
+  });
+
+  describe('ODOO_INVALID_INPUT: nothing is sent', function () {
+    const cases: [string, object, Record<string, unknown>, RegExp][] = [
+      [
+        'model not a string',
+        { type: 'odoo-search', model: 'model', modelType: 'msg' },
+        { model: 42 },
+        /model must be a non-empty string/,
+      ],
+      [
+        'empty model',
+        { type: 'odoo-search', model: '', modelType: 'str' },
+        {},
+        /model must be a non-empty string/,
+      ],
+      [
+        'ids not integers',
+        { type: 'odoo-read', model: 'res.partner' },
+        { payload: ['7'] },
+        /ids must be a positive integer/,
+      ],
+      [
+        'ids a fraction',
+        { type: 'odoo-delete', model: 'res.partner' },
+        { payload: 1.5 },
+        /ids must be a positive integer/,
+      ],
+      [
+        'ids missing',
+        { type: 'odoo-write', model: 'res.partner' },
+        { payload: { name: 'x' } },
+        /ids must be/,
+      ],
+      [
+        'domain not an array',
+        { type: 'odoo-search', model: 'res.partner', domain: 'domain', domainType: 'msg' },
+        { domain: { is_company: true } },
+        /domain must be an array/,
+      ],
+      [
+        'values not an object',
+        { type: 'odoo-create', model: 'res.partner' },
+        { payload: 'Bob' },
+        /values must be an object/,
+      ],
+      [
+        'write values an array',
+        { type: 'odoo-write', model: 'res.partner' },
+        { ids: [1], payload: [{}] },
+        /values must be an object/,
+      ],
+      [
+        'args not an array',
+        {
+          type: 'odoo-execute',
+          model: 'res.partner',
+          method: 'copy',
+          args: 'args',
+          argsType: 'msg',
+        },
+        { args: 3 },
+        /args must be an array/,
+      ],
+      [
+        'kwargs not an object',
+        {
+          type: 'odoo-execute',
+          model: 'res.partner',
+          method: 'copy',
+          kwargs: 'kwargs',
+          kwargsType: 'msg',
+        },
+        { kwargs: [1] },
+        /kwargs must be an object/,
+      ],
+      [
+        'limit negative',
+        { type: 'odoo-search', model: 'res.partner', limit: 'limit', limitType: 'msg' },
+        { limit: -1 },
+        /limit must be a non-negative integer/,
+      ],
+      [
+        'offset not an integer',
+        { type: 'odoo-search', model: 'res.partner', offset: 'offset', offsetType: 'msg' },
+        { offset: 'ten' },
+        /offset must be a non-negative integer/,
+      ],
+      [
+        'returns unknown',
+        { type: 'odoo-search', model: 'res.partner', returns: 'rows' },
+        {},
+        /returns must be "records", "ids" or "count"/,
+      ],
+      [
+        'invalid JSON in the node',
+        { type: 'odoo-search', model: 'res.partner', domain: '[[', domainType: 'json' },
+        {},
+        /domain could not be evaluated/,
+      ],
+      [
+        'a value that is not data',
+        { type: 'odoo-create', model: 'res.partner' },
+        { payload: { name: 'x', color: Number.NaN } },
+        /values.color cannot be sent to Odoo/,
+      ],
+    ];
+    for (const [title, node, msg, message] of cases) {
+      it(title, async function () {
+        const flow = await deploy(server, [node]);
+        odoo.resetCalls();
+        const error = errorOf(await flow.run(msg));
+        assert.equal(error.code, 'ODOO_INVALID_INPUT');
+        assert.match(error.message, message);
+        assert.equal(odoo.calls.length, 0, 'no request may be sent');
+      });
+    }
+
+    it('a node without a config node', async function () {
+      const flow = await deploy(server, [
+        { type: 'odoo-search', model: 'res.partner', server: '' },
+      ]);
+      const error = errorOf(await flow.run());
+      assert.equal(error.code, 'ODOO_INVALID_INPUT');
+      assert.match(error.message, /no Odoo server is configured/);
+    });
+  });
+
+  it('ODOO_ACCESS_DENIED: the login is refused; the message names db and login, never the key', async function () {
+    const flow = await deploy({ ...server, apiKey: 'not-the-key-0123456789' }, [
+      { type: 'odoo-search', model: 'res.partner' },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_ACCESS_DENIED');
+    assert.match(error.message, /"admin".*"odootest"/);
+    assert.doesNotMatch(JSON.stringify(error), /not-the-key/);
+  });
+
+  it('ODOO_ACCESS_ERROR: the user lacks the rights (fault 4)', async function () {
+    const flow = await deploy({ ...server, login: 'demo', apiKey: 'demo' }, [
+      { type: 'odoo-search', model: 'ir.config_parameter' },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_ACCESS_ERROR');
+    assert.match(error.message, /You are not allowed to access 'System Parameter'/);
+    assert.deepEqual((error.cause as { faultCode: number }).faultCode, 4);
+  });
+
+  it('ODOO_ACCESS_ERROR: a private method', async function () {
+    const flow = await deploy(server, [
+      {
+        type: 'odoo-execute',
+        model: 'res.partner',
+        method: '_compute_display_name',
+        args: '[[1]]',
+        argsType: 'json',
+      },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_ACCESS_ERROR');
+    assert.match(error.message, /Private methods/);
+  });
+
+  it('ODOO_USER_ERROR: Odoo refuses the operation (fault 2), with the full fault on cause', async function () {
+    const flow = await deploy(server, [{ type: 'odoo-write', model: 'res.partner' }]);
+    const error = errorOf(await flow.run({ ids: [999999], payload: { name: 'x' } }));
+    assert.equal(error.code, 'ODOO_USER_ERROR');
+    assert.match(error.message, /^Record does not exist or has been deleted\./);
+    assert.deepEqual(Object.keys(error.cause as object).sort(), ['faultCode', 'faultString']);
+    assert.equal((error.cause as { faultCode: number }).faultCode, 2);
+  });
+
+  it('ODOO_USER_ERROR: an unknown model', async function () {
+    const flow = await deploy(server, [{ type: 'odoo-search', model: 'no.such.model' }]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_USER_ERROR');
+    assert.equal(error.message, "Object no.such.model doesn't exist");
+  });
+
+  it('ODOO_SERVER_ERROR: the exception line of the traceback, the traceback on cause', async function () {
+    const flow = await deploy(server, [
+      {
+        type: 'odoo-search',
+        model: 'res.partner',
+        domain: '[["nofield", "=", 1]]',
+        domainType: 'json',
+      },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_SERVER_ERROR');
+    assert.equal(
+      error.message,
+      "ValueError: Invalid field res.partner.nofield in leaf ('nofield', '=', 1)",
+    );
+    const cause = error.cause as { faultCode: number; faultString: string };
+    assert.equal(cause.faultCode, 1);
+    assert.match(cause.faultString, /^Traceback \(most recent call last\):/);
+  });
+
+  it('ODOO_SERVER_ERROR: an unknown method', async function () {
+    const flow = await deploy(server, [
+      { type: 'odoo-execute', model: 'res.partner', method: 'no_such_method' },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_SERVER_ERROR');
+    assert.equal(
+      error.message,
+      "AttributeError: The method 'no_such_method' does not exist on the model 'res.partner'",
+    );
+  });
+
+  it('ODOO_SERVER_ERROR: a wrong database', async function () {
+    const flow = await deploy({ ...server, db: 'nosuchdb' }, [
+      { type: 'odoo-search', model: 'res.partner' },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_SERVER_ERROR');
+    assert.match(error.message, /^psycopg2.OperationalError: .*database "nosuchdb" does not exist/);
+  });
+
+  it('ODOO_NETWORK_ERROR: nothing listens at the address', async function () {
+    const web = await startWebServer(200, {}, '');
+    await web.close();
+    const flow = await deploy({ ...server, url: web.url }, [
+      { type: 'odoo-search', model: 'res.partner' },
+    ]);
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_NETWORK_ERROR');
+    assert.match(
+      error.message,
+      /cannot reach Odoo at http:\/\/127\.0\.0\.1:\d+\/xmlrpc\/2\/common: connection refused/,
+    );
+  });
+
+  describe('ODOO_PROTOCOL_ERROR: the answer is not Odoo XML-RPC', function () {
+    const cases: [string, number, Record<string, string>, string, RegExp][] = [
+      [
+        'an HTML 404 page',
+        404,
+        { 'Content-Type': 'text/html' },
+        '<html><head><title>404 Not Found</title></head><body>nope</body></html>',
+        /answered HTTP 404 \(text\/html\).*without \/web or \/odoo.*"404 Not Found"/,
+      ],
+      [
+        'a proxy error page',
+        502,
+        { 'Content-Type': 'text/html' },
+        '<html><title>502 Bad Gateway</title></html>',
+        /HTTP 502.*is Odoo running\?/,
+      ],
+      [
+        'a redirect',
+        301,
+        { Location: 'https://odoo.example.com/' },
+        '',
+        /redirects .* to https:\/\/odoo\.example\.com\/: use that address/,
+      ],
+      [
+        'a 200 HTML login page',
+        200,
+        { 'Content-Type': 'text/html; charset=utf-8' },
+        '<html><title>Login</title></html>',
+        /HTTP 200 \(text\/html; charset=utf-8\).*does not look like an Odoo server/,
+      ],
+      [
+        'XML that is not XML-RPC',
+        200,
+        { 'Content-Type': 'text/xml' },
+        '<?xml version="1.0"?><rss></rss>',
+        /did not answer with XML-RPC/,
+      ],
+    ];
+    for (const [title, status, headers, body, message] of cases) {
+      it(title, async function () {
+        const web = await startWebServer(status, headers, body);
+        try {
+          const flow = await deploy({ ...server, url: web.url }, [
+            { type: 'odoo-search', model: 'res.partner' },
+          ]);
+          const error = errorOf(await flow.run());
+          assert.equal(error.code, 'ODOO_PROTOCOL_ERROR');
+          assert.match(error.message, message);
+        } finally {
+          await helper.unload();
+          await web.close();
+        }
+      });
+    }
+  });
+
+  describe('a URL the config node refuses', function () {
+    const cases: [string, RegExp][] = [
+      ['odoo.example.com', /must start with http:\/\/ or https:\/\//],
+      ['ftp://odoo.example.com', /scheme ftp is not supported/],
+      ['https://admin:secret-pass@odoo.example.com', /contains a user name or password/],
+    ];
+    for (const [url, message] of cases) {
+      it(url, async function () {
+        const flow = await deploy({ ...server, url }, [
+          { type: 'odoo-search', model: 'res.partner' },
+        ]);
+        const error = errorOf(await flow.run());
+        assert.equal(error.code, 'ODOO_INVALID_INPUT');
+        assert.match(error.message, message);
+        assert.doesNotMatch(error.message, /secret-pass/);
+      });
+    }
+  });
+});

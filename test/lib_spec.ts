@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorFromFault, exceptionLine, OdooError } from '../nodes/lib/errors';
+import { parseOdooUrl } from '../nodes/lib/http';
+import { MESSAGES } from '../nodes/lib/messages';
+import { ParamChecker } from '../nodes/lib/params';
+
+const SOURCE = path.join(__dirname, '..', '..');
+const WIRE = path.join(SOURCE, 'test', 'fixtures', 'odoo-wire');
+
+interface Recording {
+  observed: { kind: string; faultCode?: unknown; faultString_last_line?: string };
+  response: { body: string };
+}
+
+function recording(name: string): Recording {
+  return JSON.parse(fs.readFileSync(path.join(WIRE, name), 'utf8')) as Recording;
+}
+
+describe('the Odoo client library', function () {
+  describe('errorFromFault', function () {
+    it('maps fault codes 1-4 to the public codes', function () {
+      const codes = [1, 2, 3, 4, 5].map(
+        (faultCode) => errorFromFault({ faultCode, faultString: 'x' }).code,
+      );
+      assert.deepEqual(codes, [
+        'ODOO_SERVER_ERROR',
+        'ODOO_USER_ERROR',
+        'ODOO_ACCESS_DENIED',
+        'ODOO_ACCESS_ERROR',
+        'ODOO_SERVER_ERROR',
+      ]);
+    });
+
+    it('keeps the whole fault on cause and prints as its message', function () {
+      const error = errorFromFault({ faultCode: 2, faultString: 'Line one\nLine two' });
+      assert.ok(error instanceof OdooError);
+      assert.equal(error.message, 'Line one\nLine two');
+      assert.equal(String(error), 'Line one\nLine two');
+      assert.deepEqual(error.cause, { faultCode: 2, faultString: 'Line one\nLine two' });
+      assert.ok(Object.prototype.hasOwnProperty.call(error, 'code'), 'Node-RED copies own `code`');
+    });
+
+    it('finds the exception line of every recorded Odoo 17 traceback', function () {
+      const expected: Record<string, string> = {
+        'xmlrpc-fault-bad-domain-field.json':
+          "ValueError: Invalid field res.partner.nofield in leaf ('nofield', '=', 1)",
+        'xmlrpc-marshal-bigint-int-tag.json':
+          'psycopg2.errors.NumericValueOutOfRange: value "3000000000" is out of range for type integer',
+        'xmlrpc-fault-wrong-db.json':
+          'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5433 failed: FATAL:  database "nosuchdb" does not exist',
+        'xmlrpc-marshal-method-returns-none.json':
+          'TypeError: cannot marshal None unless allow_none is enabled',
+        'xmlrpc-fault-unknown-service.json': "KeyError: 'nosuchservice'",
+      };
+      for (const [file, line] of Object.entries(expected)) {
+        const faultString = /<name>faultString<\/name>\n<value><string>([\s\S]*?)<\/string>/.exec(
+          recording(file).response.body,
+        )?.[1];
+        assert.ok(faultString, file);
+        const text = faultString.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+        assert.equal(exceptionLine(text), line, file);
+      }
+    });
+  });
+
+  describe('ParamChecker.wire', function () {
+    const check = new ParamChecker();
+
+    it('sends Dates as UTC Odoo strings and Buffers as base64 text', function () {
+      const wired = check.wire(
+        { when: new Date(Date.UTC(2024, 4, 1, 12, 30, 5, 999)), file: Buffer.from('hi') },
+        'values',
+      );
+      assert.deepEqual(wired, { when: '2024-05-01 12:30:05', file: 'aGk=' });
+    });
+
+    it('leaves undefined members out, keeps null, and never touches a prototype', function () {
+      const input = JSON.parse('{"a": 1, "__proto__": {"polluted": true}}') as Record<
+        string,
+        unknown
+      >;
+      const wired = check.wire({ ...input, gone: undefined, empty: null }, 'values') as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(Object.keys(wired), ['a', '__proto__', 'empty']);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+      assert.equal(Object.getPrototypeOf(wired), Object.prototype);
+    });
+
+    it('removes characters XML cannot carry', function () {
+      assert.equal(check.wire('bell\u0007 tab\t ok', 'values'), 'bell tab\t ok');
+    });
+
+    it('refuses what is not data', function () {
+      assert.throws(() => check.wire({ a: Infinity }, 'values'), /values.a cannot be sent to Odoo/);
+      assert.throws(() => check.wire({ f: () => 1 }, 'values'), /values.f cannot be sent to Odoo/);
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      assert.throws(() => check.wire(circular, 'values'), /nested too deeply/);
+    });
+  });
+
+  describe('parseOdooUrl', function () {
+    it('keeps a path prefix and drops nothing else', function () {
+      assert.equal(parseOdooUrl(' https://example.com/odoo/ ').href, 'https://example.com/odoo/');
+    });
+
+    it('never repeats a password found in the URL', function () {
+      assert.throws(
+        () => parseOdooUrl('https://me:hunter2@example.com'),
+        (error: OdooError) =>
+          error.code === 'ODOO_INVALID_INPUT' && !error.message.includes('hunter2'),
+      );
+    });
+  });
+
+  describe('message catalogs', function () {
+    const locales = path.join(SOURCE, 'nodes', 'locales');
+
+    it('en-US holds exactly the client messages', function () {
+      const catalog = JSON.parse(
+        fs.readFileSync(path.join(locales, 'en-US', 'odoo-config.json'), 'utf8'),
+      ) as {
+        errors: Record<string, string>;
+      };
+      assert.deepEqual(catalog.errors, MESSAGES);
+    });
+
+    it('every language has every key of en-US', function () {
+      const keysOf = (value: unknown, prefix = ''): string[] =>
+        typeof value === 'object' && value !== null
+          ? Object.entries(value).flatMap(([key, item]) => keysOf(item, `${prefix}${key}.`))
+          : [prefix.slice(0, -1)];
+      for (const file of fs
+        .readdirSync(path.join(locales, 'en-US'))
+        .filter((name) => name.endsWith('.json'))) {
+        const english = keysOf(
+          JSON.parse(fs.readFileSync(path.join(locales, 'en-US', file), 'utf8')),
+        );
+        for (const language of fs.readdirSync(locales).filter((name) => name !== 'en-US')) {
+          const translated = keysOf(
+            JSON.parse(fs.readFileSync(path.join(locales, language, file), 'utf8')),
+          );
+          assert.deepEqual(translated.sort(), [...english].sort(), `${language}/${file}`);
+          assert.ok(
+            fs.existsSync(path.join(locales, language, file.replace('.json', '.html'))),
+            `${language} help`,
+          );
+        }
+      }
+    });
+  });
+});

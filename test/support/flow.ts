@@ -1,0 +1,124 @@
+import type { Node, NodeMessage } from 'node-red';
+import helper from 'node-red-node-test-helper';
+import odooConfig from '../../nodes/odoo-config';
+import odooCreate from '../../nodes/odoo-create';
+import odooDelete from '../../nodes/odoo-delete';
+import odooExecute from '../../nodes/odoo-execute';
+import odooRead from '../../nodes/odoo-read';
+import odooSearch from '../../nodes/odoo-search';
+import odooWrite from '../../nodes/odoo-write';
+
+helper.init(require.resolve('node-red'));
+
+export { helper };
+
+export const ODOO_NODES = [
+  odooConfig,
+  odooSearch,
+  odooRead,
+  odooCreate,
+  odooWrite,
+  odooDelete,
+  odooExecute,
+];
+
+export interface Server {
+  url: string;
+  db: string;
+  login?: string;
+  apiKey?: string;
+}
+
+/** What became of one message: the msg that left the node, or the msg a Catch node received. */
+export interface Outcome {
+  output?: NodeMessage & Record<string, unknown>;
+  error?: NodeMessage & { error: { message: string; code?: string; cause?: unknown } };
+}
+
+export interface Deployed {
+  node(id?: string): Node;
+  /** Sends a msg into the action node (default `n1`) and waits for its output or its error. */
+  run(msg?: Record<string, unknown>, target?: string): Promise<Outcome>;
+  runAll(msgs: Record<string, unknown>[], target?: string): Promise<Outcome[]>;
+}
+
+let sequence = 0;
+
+/**
+ * Deploys action nodes (ids n1, n2, ...; each wired to an output collector) with a config node
+ * `c1` for `server`, and a Catch node that collects every error.
+ */
+export async function deploy(
+  server: Server,
+  actions: object[],
+  extra: object[] = [],
+): Promise<Deployed> {
+  const flow: object[] = [
+    { id: 'tab', type: 'tab', label: 'test' },
+    {
+      id: 'c1',
+      type: 'odoo-config',
+      url: server.url,
+      db: server.db,
+      username: server.login ?? 'admin',
+    },
+    { id: 'out', type: 'helper', z: 'tab' },
+    { id: 'catch', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
+    { id: 'err', type: 'helper', z: 'tab' },
+    ...actions.map((action, index) => ({
+      id: `n${index + 1}`,
+      z: 'tab',
+      server: 'c1',
+      wires: [['out']],
+      ...action,
+    })),
+    ...extra,
+  ];
+  const credentials: Record<string, Record<string, string>> = server.apiKey === undefined
+    ? {}
+    : { c1: { apiKey: server.apiKey } };
+  await helper.load(ODOO_NODES, flow, credentials);
+
+  const pending = new Map<string, (outcome: Outcome) => void>();
+  const settle = (outcome: Outcome, msg: Record<string, unknown>) => {
+    const resolve = pending.get(msg._test as string);
+    pending.delete(msg._test as string);
+    resolve?.(outcome);
+  };
+  helper
+    .getNode('out')
+    .on('input', (msg: Record<string, unknown>) =>
+      settle({ output: msg as Outcome['output'] }, msg),
+    );
+  helper
+    .getNode('err')
+    .on('input', (msg: Record<string, unknown>) => settle({ error: msg as Outcome['error'] }, msg));
+
+  const run = (msg: Record<string, unknown> = {}, target = 'n1') =>
+    new Promise<Outcome>((resolve) => {
+      const tag = `m${++sequence}`;
+      pending.set(tag, resolve);
+      helper.getNode(target).receive({ ...msg, _test: tag } as NodeMessage);
+    });
+  return {
+    node: (id = 'n1') => helper.getNode(id),
+    run,
+    runAll: (msgs, target) => Promise.all(msgs.map((msg) => run(msg, target))),
+  };
+}
+
+/** The payload of a successful outcome; fails the test with the error otherwise. */
+export function payloadOf(outcome: Outcome): unknown {
+  if (!outcome.output) {
+    throw new Error(`expected an output, got error ${JSON.stringify(outcome.error?.error)}`);
+  }
+  return outcome.output.payload;
+}
+
+/** The error of a failed outcome; fails the test if the node produced an output. */
+export function errorOf(outcome: Outcome): NonNullable<Outcome['error']>['error'] {
+  if (!outcome.error) {
+    throw new Error(`expected an error, got output ${JSON.stringify(outcome.output?.payload)}`);
+  }
+  return outcome.error.error;
+}

@@ -1,0 +1,43 @@
+declare module 'node-red-node-test-helper' {
+  import type { Node } from 'node-red';
+
+  type NodeModule = (RED: never) => void;
+
+  interface AdminResponse {
+    status: number;
+    body: unknown;
+    text: string;
+    headers: Record<string, string>;
+  }
+
+  interface AdminRequest extends PromiseLike<AdminResponse> {
+    set(name: string, value: string): AdminRequest;
+    send(body: unknown): AdminRequest;
+  }
+
+  interface LogEntry {
+    level: number;
+    msg?: unknown;
+    type?: string;
+    id?: string;
+  }
+
+  interface TestHelper {
+    init(nodeRedRuntime: string, userSettings?: Record<string, unknown>): void;
+    settings(userSettings: Record<string, unknown>): Record<string, unknown>;
+    load(
+      nodes: NodeModule | NodeModule[],
+      flow: object[],
+      credentials?: Record<string, Record<string, string>>,
+    ): Promise<void>;
+    unload(): Promise<void>;
+    getNode(id: string): Node;
+    startServer(done?: () => void): void;
+    stopServer(done?: () => void): void;
+    request(): { get(path: string): AdminRequest; post(path: string): AdminRequest };
+    log(): { args: [LogEntry][] };
+  }
+
+  const helper: TestHelper;
+  export = helper;
+}
