@@ -62,7 +62,9 @@ describe('one shared session per config node', function () {
   it('logs in again once when Odoo stops accepting the session, and goes on', async function () {
     const flow = await deploy(server, [searchCount]);
     payloadOf(await flow.run());
+    // A restored database: the cached uid 2 now belongs to another user, admin is 77.
     odoo.setUid('admin', 77);
+    odoo.setUid('demo', 2);
     assert.equal(payloadOf(await flow.run()), 36);
     assert.equal(odoo.count('common', 'authenticate'), 2);
   });

@@ -62,14 +62,21 @@ export async function deploy(
       db: server.db,
       username: server.login ?? 'admin',
     },
-    { id: 'out', type: 'helper', z: 'tab' },
-    { id: 'catch', type: 'catch', z: 'tab', scope: null, uncaught: false, wires: [['err']] },
-    { id: 'err', type: 'helper', z: 'tab' },
+    { id: 'collect-output', type: 'helper', z: 'tab' },
+    {
+      id: 'catch-all',
+      type: 'catch',
+      z: 'tab',
+      scope: null,
+      uncaught: false,
+      wires: [['collect-error']],
+    },
+    { id: 'collect-error', type: 'helper', z: 'tab' },
     ...actions.map((action, index) => ({
       id: `n${index + 1}`,
       z: 'tab',
       server: 'c1',
-      wires: [['out']],
+      wires: [['collect-output']],
       ...action,
     })),
     ...extra,
@@ -86,12 +93,12 @@ export async function deploy(
     resolve?.(outcome);
   };
   helper
-    .getNode('out')
+    .getNode('collect-output')
     .on('input', (msg: Record<string, unknown>) =>
       settle({ output: msg as Outcome['output'] }, msg),
     );
   helper
-    .getNode('err')
+    .getNode('collect-error')
     .on('input', (msg: Record<string, unknown>) => settle({ error: msg as Outcome['error'] }, msg));
 
   const run = (msg: Record<string, unknown> = {}, target = 'n1') =>
