@@ -1,18 +1,46 @@
-import type { NodeAPI } from 'node-red';
+import type { Node, NodeAPI } from 'node-red';
 import { OdooClient } from './lib/client';
+import type { ProxySettings, TlsSettings } from './lib/http';
 import { errorTranslator } from './shared/catalog';
 import type { OdooConfigDef, OdooConfigNode, OdooCredentials } from './shared/types';
+
+/** Core's tls-config node, as far as we use it. */
+interface TlsConfigNode extends Node {
+  addTLSOptions(options: TlsSettings): TlsSettings;
+}
+
+/** Core's `http proxy` config node. */
+interface ProxyConfigNode extends Node<{ username?: string; password?: string }> {
+  url: string;
+  noproxy?: string[];
+}
 
 export default function (RED: NodeAPI): void {
   /** Holds one Odoo session that every action node using this server shares. */
   function OdooConfig(this: OdooConfigNode, def: OdooConfigDef) {
     RED.nodes.createNode(this, def);
+    const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
+    const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
+    const proxy: ProxySettings | undefined = proxyNode
+      ? {
+          url: proxyNode.url,
+          noProxy: proxyNode.noproxy,
+          username: proxyNode.credentials?.username,
+          password: proxyNode.credentials?.password,
+        }
+      : undefined;
     this.client = new OdooClient({
       url: def.url ?? '',
       db: def.db ?? '',
       username: def.username ?? '',
       apiKey: this.credentials?.apiKey ?? '',
       translate: errorTranslator(RED),
+      timeoutMs: setting(def.timeout, 1000),
+      concurrency: setting(def.concurrency),
+      retries: setting(def.retries),
+      maxBodyBytes: setting(def.maxBodyMB, 1024 * 1024),
+      tls: tlsNode?.addTLSOptions({}),
+      proxy,
     });
     this.on('close', (done: () => void) => {
       this.client.close();
@@ -25,4 +53,10 @@ export default function (RED: NodeAPI): void {
     OdooConfig,
     { credentials: { apiKey: { type: 'password' } } },
   );
+}
+
+/** A numeric setting in the client's unit; empty means the client's default. */
+function setting(value: unknown, scale = 1): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === '') return undefined;
+  return Number(value) * scale;
 }

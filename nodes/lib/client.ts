@@ -1,7 +1,9 @@
 import { isOdooError, OdooError } from './errors';
-import { HttpEndpoint } from './http';
+import { HttpEndpoint, ProxySettings, TlsSettings } from './http';
+import { Limiter } from './limiter';
 import { englishMessage, Translate } from './messages';
 import { isPlainObject, ParamChecker } from './params';
+import { retryDelay } from './retry';
 import type { OdooTransport, ServerVersion } from './transport';
 import { XmlRpcTransport } from './xmlrpc-transport';
 
@@ -12,7 +14,20 @@ export interface OdooClientOptions {
   /** An API key, or the user's password (Odoo accepts both). */
   apiKey: string;
   translate?: Translate;
+  /** The longest one request may take (default 120 s, Odoo's own limit_time_real). */
+  timeoutMs?: number;
+  /** Calls in flight at once; the others wait in order (default 4). */
+  concurrency?: number;
+  /** How often a read is sent again after a dropped connection, 429 or 502-504 (default 2). */
+  retries?: number;
+  /** The largest answer accepted (default 256 MB). */
+  maxBodyBytes?: number;
+  tls?: TlsSettings;
+  proxy?: ProxySettings;
 }
+
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_RETRIES = 2;
 
 export type SearchReturns = 'records' | 'ids' | 'count';
 
@@ -89,21 +104,65 @@ export class OdooClient {
   private readonly translate: Translate;
   private readonly transport: OdooTransport | undefined;
   private readonly problem: OdooError | undefined;
+  private readonly limiter: Limiter;
+  private readonly retries: number;
+  private readonly pauses = new Set<{ timer: NodeJS.Timeout; cancel(error: Error): void }>();
   private session: Session | undefined;
+  private closedWith: OdooError | undefined;
 
   constructor(private readonly options: OdooClientOptions) {
     this.translate = options.translate ?? englishMessage;
     this.check = new ParamChecker(this.translate);
+    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.retries = options.retries ?? DEFAULT_RETRIES;
     try {
       if (!options.db) this.check.fail('missing-db', {});
       if (!options.username) this.check.fail('missing-username', {});
       if (!options.apiKey) this.check.fail('missing-api-key', {});
-      this.transport = new XmlRpcTransport(
-        new HttpEndpoint(options.url, this.translate),
-        this.translate,
-      );
+      this.checkSettings();
+      const endpoint = new HttpEndpoint(options.url, {
+        translate: this.translate,
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes: options.maxBodyBytes,
+        tls: options.tls,
+        proxy: options.proxy,
+      });
+      this.transport = new XmlRpcTransport(endpoint, this.translate);
     } catch (error) {
       this.problem = error as OdooError;
+    }
+  }
+
+  private checkSettings(): void {
+    const { timeoutMs, concurrency, retries, maxBodyBytes } = this.options;
+    const rules: [string, number | undefined, boolean, string][] = [
+      [
+        'timeout',
+        timeoutMs,
+        timeoutMs === undefined || timeoutMs > 0,
+        'a positive number of seconds',
+      ],
+      [
+        'concurrency',
+        concurrency,
+        concurrency === undefined || (Number.isInteger(concurrency) && concurrency >= 1),
+        'a whole number from 1',
+      ],
+      [
+        'retries',
+        retries,
+        retries === undefined || (Number.isInteger(retries) && retries >= 0 && retries <= 10),
+        'a whole number from 0 to 10',
+      ],
+      [
+        'maxBodyMB',
+        maxBodyBytes,
+        maxBodyBytes === undefined || maxBodyBytes > 0,
+        'a positive number of megabytes',
+      ],
+    ];
+    for (const [name, value, valid, rule] of rules) {
+      if (!valid || Number.isNaN(value)) this.check.fail('invalid-setting', { name, rule });
     }
   }
 
@@ -113,11 +172,13 @@ export class OdooClient {
   }
 
   async version(): Promise<ServerVersion> {
-    return this.usable().version();
+    const transport = this.usable();
+    return this.attempt(true, () => transport.version());
   }
 
   async listDatabases(): Promise<string[]> {
-    return this.usable().listDatabases();
+    const transport = this.usable();
+    return this.attempt(true, () => transport.listDatabases());
   }
 
   /** `execute_kw` as the logged-in user, with one new login if Odoo refuses the session. */
@@ -129,17 +190,20 @@ export class OdooClient {
   ): Promise<unknown> {
     const transport = this.usable();
     const session = this.currentSession();
+    const idempotent = READ_ONLY_METHODS.has(method);
     const call = async (uid: number) =>
-      transport.executeKw({
-        db: this.options.db,
-        uid,
-        secret: this.options.apiKey,
-        model,
-        method,
-        args,
-        kwargs,
-        idempotent: READ_ONLY_METHODS.has(method),
-      });
+      this.attempt(idempotent, () =>
+        transport.executeKw({
+          db: this.options.db,
+          uid,
+          secret: this.options.apiKey,
+          model,
+          method,
+          args,
+          kwargs,
+          idempotent,
+        }),
+      );
     try {
       return await call(await session.uid);
     } catch (error) {
@@ -215,15 +279,59 @@ export class OdooClient {
     return this.execute(model, method, args, merged ? { ...kwargs, context: merged } : kwargs);
   }
 
-  /** Ends the keep-alive connections; the client is not used afterwards. */
+  /**
+   * Fails every waiting call, cuts off every running one and ends every connection and timer;
+   * the client is not used afterwards.
+   */
   close(): void {
+    this.closedWith = new OdooError(
+      'ODOO_NETWORK_ERROR',
+      this.translate('closed', { url: this.options.url }),
+      {
+        code: 'CLOSED',
+      },
+    );
+    this.limiter.close(this.closedWith);
+    for (const pause of this.pauses) {
+      clearTimeout(pause.timer);
+      pause.cancel(this.closedWith);
+    }
+    this.pauses.clear();
     this.session = undefined;
     this.transport?.close();
   }
 
   private usable(): OdooTransport {
     if (this.problem) throw this.problem;
+    if (this.closedWith) throw this.closedWith;
     return this.transport as OdooTransport;
+  }
+
+  /** One call within the concurrency limit; reads are sent again after a passing failure. */
+  private async attempt<T>(idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.limiter.run(call);
+      } catch (error) {
+        const delay = idempotent && attempt < this.retries ? retryDelay(error, attempt) : undefined;
+        if (delay === undefined) throw error;
+        await this.pause(delay);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    return new Promise((resolve, reject) => {
+      const pause = {
+        timer: setTimeout(() => {
+          this.pauses.delete(pause);
+          resolve();
+        }, ms),
+        cancel: reject,
+      };
+      this.pauses.add(pause);
+    });
   }
 
   private currentSession(): Session {
@@ -252,11 +360,9 @@ export class OdooClient {
   }
 
   private async authenticate(): Promise<number> {
-    const uid = await this.usable().authenticate(
-      this.options.db,
-      this.options.username,
-      this.options.apiKey,
-    );
+    const transport = this.usable();
+    const { db, username, apiKey } = this.options;
+    const uid = await this.attempt(true, () => transport.authenticate(db, username, apiKey));
     if (uid === false) throw this.loginRefused();
     return uid;
   }

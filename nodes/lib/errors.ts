@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'ODOO_SERVER_ERROR',
   'ODOO_NETWORK_ERROR',
   'ODOO_PROTOCOL_ERROR',
+  'ODOO_TIMEOUT',
 ] as const;
 
 export type OdooErrorCode = (typeof ERROR_CODES)[number];

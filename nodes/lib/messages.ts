@@ -26,6 +26,8 @@ export const MESSAGES = {
   'missing-config': 'no Odoo server is configured: open the node and choose or add an Odoo server',
   'invalid-url':
     'the Odoo URL "__url__" is not valid: __reason__ (use the address you open Odoo with, such as https://mycompany.odoo.com)',
+  'invalid-setting':
+    'the Odoo server node setting __name__ must be __rule__: open the Odoo server node and correct it',
   'missing-db': 'the Odoo server node has no database: open it and fill in the database name',
   'missing-username': 'the Odoo server node has no login: open it and fill in the login',
   'missing-api-key':
@@ -33,6 +35,18 @@ export const MESSAGES = {
   'login-refused':
     'Odoo refused the login "__login__" on database "__db__": check the login and the API key or password',
   'network-error': 'cannot reach Odoo at __url__: __reason__',
+  'network-error-unsure':
+    'the connection to __url__ broke after the request was sent (__reason__): Odoo may or may not have done it, so check (for example search for the record) before repeating',
+  timeout: 'Odoo did not answer __url__ within __seconds__ s',
+  'timeout-unsure':
+    'Odoo did not answer __url__ within __seconds__ s: it may still have done the work, so check before repeating',
+  closed:
+    'the call to __url__ was cancelled because its Odoo server node was stopped (redeploy or shutdown)',
+  'closed-unsure':
+    'the call to __url__ was cut off because its Odoo server node was stopped (redeploy or shutdown): Odoo may or may not have done it, so check before repeating',
+  'too-large':
+    '__url__ answered more than __size__ MB, the limit of this Odoo server node (maxBodyMB); ask for fewer records or fields, or raise the limit',
+  'proxy-refused': 'the proxy __proxy__ refused the connection (HTTP __status__)',
   'protocol-status': '__url__ answered HTTP __status__ (__type__) instead of XML-RPC: __hint__',
   'protocol-redirect':
     'the server redirects __url__ to __location__: use that address as the Odoo URL',

@@ -61,8 +61,13 @@ export class XmlRpcTransport implements OdooTransport {
   ): Promise<unknown> {
     const path = `/xmlrpc/2/${service}`;
     const body = serializeMethodCall(method, params);
-    const response = await this.endpoint.post(path, body, REQUEST_HEADERS, { idempotent });
-    const outcome = await this.readAnswer(path, response);
+    const outcome = await this.endpoint.post(
+      path,
+      body,
+      REQUEST_HEADERS,
+      idempotent,
+      (response, chunks) => this.readAnswer(path, response, chunks),
+    );
     if (outcome.kind === 'fault') {
       throw errorFromFault({
         faultCode: outcome.faultCode as number,
@@ -72,7 +77,11 @@ export class XmlRpcTransport implements OdooTransport {
     return outcome.value;
   }
 
-  private async readAnswer(path: string, response: IncomingMessage): Promise<XmlRpcOutcome> {
+  private async readAnswer(
+    path: string,
+    response: IncomingMessage,
+    chunks: AsyncIterable<Buffer>,
+  ): Promise<XmlRpcOutcome> {
     const status = response.statusCode ?? 0;
     const type = response.headers['content-type'] ?? '';
     if (status >= 300 && status < 400 && response.headers.location) {
@@ -96,17 +105,16 @@ export class XmlRpcTransport implements OdooTransport {
           type: type || 'no content type',
           hint: this.hint(status, snippet),
         }),
-        { status, contentType: type },
+        { status, contentType: type, retryAfter: response.headers['retry-after'] },
       );
     }
     const decoder = new XmlRpcDecoder();
     try {
-      for await (const chunk of response) decoder.write(chunk as Buffer);
+      for await (const chunk of chunks) decoder.write(chunk);
       return decoder.end();
     } catch (error) {
-      response.destroy();
       if (error instanceof XmlRpcFormatError) throw this.formatError(path, error.message);
-      throw this.endpoint.networkError(path, error as NodeJS.ErrnoException);
+      throw error;
     }
   }
 

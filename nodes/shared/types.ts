@@ -5,6 +5,15 @@ export interface OdooConfigDef extends NodeDef {
   url: string;
   db: string;
   username: string;
+  /** Seconds. */
+  timeout?: string | number;
+  concurrency?: string | number;
+  retries?: string | number;
+  maxBodyMB?: string | number;
+  /** The id of a core tls-config node. */
+  tls?: string;
+  /** The id of a core `http proxy` node. */
+  proxy?: string;
 }
 
 export interface OdooCredentials {

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Node, NodeMessage } from 'node-red';
+import { startStandIn, StandIn } from './stand-in/server';
+import { helper, ODOO_NODES } from './support/flow';
+
+const examplesDir = path.join(__dirname, '..', '..', 'examples');
+const manifest = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+) as {
+  'node-red': { nodes: Record<string, string> };
+};
+const coreNodes = [
+  'common/20-inject',
+  'common/21-debug',
+  'common/90-comment',
+  'function/15-change',
+  'function/10-switch',
+  'network/21-httpin',
+];
+const CORE = coreNodes.map(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (file) => require(require.resolve(`@node-red/nodes/core/${file}.js`)) as (RED: never) => void,
+);
+const CORE_TYPES = [
+  'inject',
+  'debug',
+  'comment',
+  'change',
+  'switch',
+  'http in',
+  'http response',
+  'catch',
+  'tab',
+];
+
+interface SpiedNode {
+  on(event: 'call:send' | 'call:error', listener: (call: { args: unknown[] }) => void): void;
+}
+
+type FlowNode = Record<string, unknown> & { id: string; type: string; wires?: string[][] };
+
+function readExample(file: string): FlowNode[] {
+  return JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as FlowNode[];
+}
+
+describe('example flows', function () {
+  const files = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
+  let odoo: StandIn;
+
+  before(async function () {
+    odoo = await startStandIn();
+  });
+
+  afterEach(async function () {
+    await helper.unload();
+  });
+
+  after(async function () {
+    await odoo.close();
+  });
+
+  it('use every action node type, and only core nodes besides ours', function () {
+    const used = new Set(files.flatMap((file) => readExample(file).map((node) => node.type)));
+    for (const type of Object.keys(manifest['node-red'].nodes))
+      assert.ok(used.has(type), `${type} in an example`);
+    for (const type of used) {
+      assert.ok(
+        type.startsWith('odoo-') || CORE_TYPES.includes(type),
+        `${type} is not a core node`,
+      );
+    }
+  });
+
+  for (const file of files) {
+    describe(file, function () {
+      it('explains itself and carries a placeholder server without a key', function () {
+        const flow = readExample(file);
+        assert.ok(
+          flow.some((node) => node.type === 'comment' && String(node.info ?? '').length > 40),
+        );
+        const configs = flow.filter((node) => node.type === 'odoo-config');
+        assert.equal(configs.length, 1);
+        assert.equal(configs[0].url, 'https://mycompany.odoo.com');
+        assert.doesNotMatch(JSON.stringify(flow), /apiKey|credentials/);
+      });
+
+      it('runs against the stand-in Odoo', async function () {
+        odoo.reset();
+        const flow = readExample(file).map((node) =>
+          node.type === 'odoo-config'
+            ? { ...node, url: odoo.url, db: odoo.db, username: 'admin' }
+            : { ...node, z: 'tab' },
+        );
+        const odooNodes = flow.filter(
+          (node) => node.type.startsWith('odoo-') && node.type !== 'odoo-config',
+        );
+        const configId = flow.find((node) => node.type === 'odoo-config')?.id as string;
+        let httpNodeApp: unknown;
+        const captureHttpNode = (RED: never) => {
+          httpNodeApp = (RED as { httpNode: unknown }).httpNode;
+        };
+        await helper.load(
+          [...ODOO_NODES, ...CORE, captureHttpNode],
+          [{ id: 'tab', type: 'tab' }, ...flow],
+          {
+            [configId]: { apiKey: odoo.adminApiKey },
+          },
+        );
+        const results = new Map<string, unknown>();
+        const failures: unknown[] = [];
+        for (const node of odooNodes) {
+          // The test helper reports every node.send and node.error call as an event.
+          const spied = helper.getNode(node.id) as unknown as SpiedNode;
+          spied.on('call:send', (call) =>
+            results.set(node.id, (call.args[0] as NodeMessage).payload),
+          );
+          spied.on('call:error', (call) => failures.push(call.args[0]));
+        }
+        for (const node of flow.filter((candidate) => candidate.type === 'inject')) {
+          (helper.getNode(node.id) as Node & { receive(msg: object): void }).receive({});
+        }
+        if (flow.some((node) => node.type === 'http in')) {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const request = require('supertest') as (
+            app: unknown,
+          ) => ReturnType<typeof helper.request>;
+          const answer = await request(httpNodeApp)
+            .post('/odoo/partners')
+            .send({ name: 'Jane Doe', email: 'jane@example.com' });
+          assert.equal(answer.status, 200);
+          assert.equal(typeof (answer.body as { id: unknown }).id, 'number');
+        }
+        const expected = odooNodes.filter((node) =>
+          flow.some((other) => other.wires?.flat().includes(node.id)),
+        );
+        for (let wait = 0; wait < 100 && results.size + failures.length < expected.length; wait++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const expectedFailures = file.includes('errors') || file.includes('delete') ? 1 : 0;
+        assert.equal(failures.length, expectedFailures, `failures: ${String(failures)}`);
+        assert.ok(results.size >= expected.length - expectedFailures, `${results.size} results`);
+      });
+    });
+  }
+});
