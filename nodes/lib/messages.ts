@@ -39,7 +39,7 @@ export const MESSAGES = {
     'the connection to __url__ broke after the request was sent (__reason__): Odoo may or may not have done it, so check (for example search for the record) before repeating',
   timeout: 'Odoo did not answer __url__ within __seconds__ s',
   'timeout-unsure':
-    'Odoo did not answer __url__ within __seconds__ s: it may still have done the work, so check before repeating',
+    'Odoo did not answer __url__ within __seconds__ s: Odoo may or may not have done it (it may still be working), so check before repeating',
   closed:
     'the call to __url__ was cancelled because its Odoo server node was stopped (redeploy or shutdown)',
   'closed-unsure':

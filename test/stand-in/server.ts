@@ -3,6 +3,7 @@
  * headers, backed by the in-memory ORM. Tests and the demo start it with `startStandIn()`.
  */
 import { createServer, IncomingMessage, ServerResponse } from 'http';
+import { createServer as createHttpsServer } from 'https';
 import { AddressInfo, Socket } from 'net';
 import { randomBytes } from 'crypto';
 import { ADMIN_API_KEY } from './data';
@@ -24,6 +25,7 @@ import {
   pyTruthy,
   unknownDatabase,
 } from './faults';
+import { FaultInjector, FaultRule } from './fault-injection';
 import { Database, Version } from './orm';
 import {
   Flavor,
@@ -44,6 +46,8 @@ export interface StandInOptions {
   db?: string;
   /** Serve everything under this path, e.g. '/odoo', as Odoo behind a reverse proxy. */
   pathPrefix?: string;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface CallRecord {
@@ -71,6 +75,13 @@ export interface StandIn {
   reset(): void;
   records(model: string): Array<Record<string, unknown>>;
   openConnections(): number;
+  /** Orders failures (see fault-injection.ts); `clearFaults` cancels those not yet used. */
+  injectFault(rule: FaultRule): void;
+  clearFaults(): void;
+  /** Stops listening and drops every connection, keeping the data: Odoo down. */
+  stop(): Promise<void>;
+  /** Listens again on the same port: Odoo back. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -173,8 +184,7 @@ class StandInServer {
     return undefined;
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+  async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const route = this.route((request.url ?? '/').split('?')[0]);
     if (!route) {
       const expires = new Date(Date.now() + 365 * 86_400_000).toUTCString();
@@ -537,29 +547,49 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const database = new Database(version, options.db ?? 'odootest');
   const standIn = new StandInServer(database, prefix, options.keepAlive === true);
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
-    standIn.handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) {
-        response.writeHead(500, { 'Content-Type': 'text/plain', Connection: 'close' });
-        response.end(String(error));
-      } else response.destroy();
-    });
-  });
+  const faults = new FaultInjector();
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    readBody(request)
+      .then(async (body) => {
+        const handle = (target: ServerResponse) => standIn.handle(request, target, body);
+        if (!(await faults.intercept(request, body, response, handle))) {
+          await handle(response);
+        }
+      })
+      .catch((error: unknown) => {
+        if (!response.headersSent) {
+          response.writeHead(500, { 'Content-Type': 'text/plain', Connection: 'close' });
+          response.end(String(error));
+        } else response.destroy();
+      });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const stop = async () => {
+    faults.clear();
+    const closed = [...sockets].map(
+      (socket) => new Promise((resolve) => socket.once('close', resolve)),
+    );
+    const stopped = new Promise((resolve) => server.close(resolve));
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([stopped, ...closed]);
+  };
+  await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${hostInUrl}:${port}${prefix}`,
+    url: `${options.tls ? 'https' : 'http'}://${hostInUrl}:${port}${prefix}`,
     port,
     db: database.name,
     version,
@@ -582,6 +612,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     setUid: (login: string, newUid: number) => database.setUid(login, newUid),
     reset(): void {
       database.reset();
+      faults.clear();
       standIn.calls.length = 0;
     },
     records(model: string): Array<Record<string, unknown>> {
@@ -590,13 +621,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       return [...table.rows.values()].map((row) => ({ ...row }));
     },
     openConnections: () => sockets.size,
-    async close(): Promise<void> {
-      const closed = [...sockets].map(
-        (socket) => new Promise((resolve) => socket.once('close', resolve)),
-      );
-      const stopped = new Promise((resolve) => server.close(resolve));
-      for (const socket of sockets) socket.destroy();
-      await Promise.all([stopped, ...closed]);
-    },
+    injectFault: (rule: FaultRule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
+    stop,
+    restart: () => listen(port),
+    close: stop,
   };
 }

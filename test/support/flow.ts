@@ -27,6 +27,8 @@ export interface Server {
   db: string;
   login?: string;
   apiKey?: string;
+  /** More config node properties (timeout, concurrency, tls...). */
+  settings?: Record<string, unknown>;
 }
 
 /** What became of one message: the msg that left the node, or the msg a Catch node received. */
@@ -61,6 +63,7 @@ export async function deploy(
       url: server.url,
       db: server.db,
       username: server.login ?? 'admin',
+      ...server.settings,
     },
     { id: 'collect-output', type: 'helper', z: 'tab' },
     {
