@@ -55,6 +55,11 @@ async function main(): Promise<void> {
     path.join(userDir, 'package.json'),
     JSON.stringify({ name: 'node-red-user', private: true }),
   );
+  // Trace logging: the API key must not appear even at the most verbose level.
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    "module.exports = { flowFile: 'flows.json', logging: { console: { level: 'trace' } } };\n",
+  );
   execFileSync(npm, ['install', '--no-audit', '--no-fund', path.join(work, filename)], {
     cwd: userDir,
     stdio: 'inherit',
@@ -102,9 +107,50 @@ async function main(): Promise<void> {
       errors?: object;
     };
     assert.ok(catalog.errors, 'message catalog served');
+    const secret = 'package-check-secret-0123456789abcdef';
+    const deployed = await fetch(`${base}/flows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify([
+        { id: 'tab1', type: 'tab', label: 'check' },
+        {
+          id: 'cfg1',
+          type: 'odoo-config',
+          url: 'https://odoo.example.com',
+          db: 'db',
+          username: 'me',
+          credentials: { apiKey: secret },
+        },
+      ]),
+    });
+    assert.equal(deployed.status, 204, 'flow deployed');
+    const exported = await (await fetch(`${base}/flows`)).text();
+    assert.ok(
+      exported.includes('cfg1') && !exported.includes(secret),
+      'GET /flows never holds the API key',
+    );
+    const credentialsView = await (await fetch(`${base}/credentials/odoo-config/cfg1`)).json();
+    assert.deepEqual(
+      credentialsView,
+      { has_apiKey: true },
+      'the editor only learns that a key exists',
+    );
+    await waitFor(
+      async () => (fs.existsSync(path.join(userDir, 'flows_cred.json')) ? true : undefined),
+      'credentials saved',
+    );
+    assert.ok(
+      !fs.readFileSync(path.join(userDir, 'flows_cred.json'), 'utf8').includes(secret),
+      'stored encrypted',
+    );
+    assert.ok(
+      !fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8').includes(secret),
+      'not in the flow file',
+    );
     const examples = fs.readdirSync(path.join(userDir, 'node_modules', manifest.name, 'examples'));
     assert.ok(examples.length >= 4, 'examples installed');
     assert.doesNotMatch(output, /\[error\]/i, 'Node-RED logged no error');
+    assert.ok(!output.includes(secret), 'the API key is never logged');
     console.log(`package check passed: ${types.length} node types, ${examples.length} examples`);
   } catch (error) {
     console.error(output);
