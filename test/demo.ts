@@ -62,7 +62,7 @@ function prepareUserDir(target: Target, port: number): string {
         flowFile: 'flows.json',
         // The demo's own throw-away directory: credentials stay readable there on purpose.
         credentialSecret: false,
-        editorTheme: { tours: false, projects: { enabled: false } },
+        editorTheme: { tours: false },
         logging: { console: { level: 'info' } },
       },
       null,

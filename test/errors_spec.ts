@@ -334,6 +334,17 @@ describe('errors reach Catch nodes with a public code', function () {
     }
   });
 
+  it('a server node setting out of range', async function () {
+    const flow = await deploy({ ...server, settings: { concurrency: '0', timeout: '30' } }, [
+      { type: 'odoo-search', model: 'res.partner' },
+    ]);
+    odoo.resetCalls();
+    const error = errorOf(await flow.run());
+    assert.equal(error.code, 'ODOO_INVALID_INPUT');
+    assert.match(error.message, /setting concurrency must be a whole number from 1 to 1000/);
+    assert.equal(odoo.calls.length, 0);
+  });
+
   describe('a URL the config node refuses', function () {
     const cases: [string, RegExp][] = [
       ['odoo.example.com', /must start with http:\/\/ or https:\/\//],

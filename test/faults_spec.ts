@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { OdooClient } from '../nodes/lib/client';
 import type { Fault } from './stand-in/fault-injection';
 import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, errorOf, helper, Outcome, payloadOf, Server } from './support/flow';
+import { deploy, errorOf, eventually, helper, Outcome, payloadOf, Server } from './support/flow';
 
 interface NodeCase {
   title: string;
@@ -26,14 +26,6 @@ interface FaultCase {
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`still not true after 3 s: ${what}`);
 }
 
 describe('fault injection: whatever the server does, every message ends once, Node-RED lives', function () {

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, errorOf, helper, payloadOf, Server } from './support/flow';
+import { deploy, errorOf, eventually, helper, payloadOf, Server } from './support/flow';
 
 const searchCount = { type: 'odoo-search', model: 'res.partner', returns: 'count' };
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`still not true after 2 s: ${what}`);
-}
 
 describe('one shared session per config node', function () {
   let odoo: StandIn;

@@ -135,35 +135,14 @@ export class OdooClient {
 
   private checkSettings(): void {
     const { timeoutMs, concurrency, retries, maxBodyBytes } = this.options;
-    const rules: [string, number | undefined, boolean, string][] = [
-      [
-        'timeout',
-        timeoutMs,
-        timeoutMs === undefined || timeoutMs > 0,
-        'a positive number of seconds',
-      ],
-      [
-        'concurrency',
-        concurrency,
-        concurrency === undefined || (Number.isInteger(concurrency) && concurrency >= 1),
-        'a whole number from 1',
-      ],
-      [
-        'retries',
-        retries,
-        retries === undefined || (Number.isInteger(retries) && retries >= 0 && retries <= 10),
-        'a whole number from 0 to 10',
-      ],
-      [
-        'maxBodyMB',
-        maxBodyBytes,
-        maxBodyBytes === undefined || maxBodyBytes > 0,
-        'a positive number of megabytes',
-      ],
-    ];
-    for (const [name, value, valid, rule] of rules) {
-      if (!valid || Number.isNaN(value)) this.check.fail('invalid-setting', { name, rule });
-    }
+    const positive = (value?: number) => value === undefined || value > 0;
+    const whole = (value: number | undefined, min: number, max: number) =>
+      value === undefined || (Number.isInteger(value) && value >= min && value <= max);
+    const fail = (name: string, rule: string) => this.check.fail('invalid-setting', { name, rule });
+    if (!positive(timeoutMs)) fail('timeout', 'a positive number of seconds');
+    if (!whole(concurrency, 1, 1000)) fail('concurrency', 'a whole number from 1 to 1000');
+    if (!whole(retries, 0, 10)) fail('retries', 'a whole number from 0 to 10');
+    if (!positive(maxBodyBytes)) fail('maxBodyMB', 'a positive number of megabytes');
   }
 
   /** The uid of the logged-in user; logs in if needed. */

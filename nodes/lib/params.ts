@@ -1,5 +1,6 @@
 import { OdooError } from './errors';
 import { describeValue, englishMessage, MessageKey, MessageParams, Translate } from './messages';
+import { setOwn } from './objects';
 
 /**
  * Checks the shape of every parameter before anything is sent, and turns JavaScript values into
@@ -150,20 +151,6 @@ export class ParamChecker {
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-/** Assigns without ever touching a prototype, even for a key named `__proto__`. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
-}
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;

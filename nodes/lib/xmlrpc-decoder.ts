@@ -8,6 +8,7 @@
  * included, so nothing is ever expanded).
  */
 import { TextDecoder } from 'node:util';
+import { setOwn } from './objects';
 
 export type XmlRpcOutcome =
   { kind: 'value'; value: unknown } | { kind: 'fault'; faultCode: unknown; faultString: string };
@@ -908,16 +909,7 @@ export class XmlRpcDecoder {
     } else if (parent === Element.Member) {
       const struct = this.containers[this.containers.length - 1] as Struct;
       const name = this.memberNames.pop() as string;
-      if (name === '__proto__') {
-        Object.defineProperty(struct, name, {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      } else {
-        struct[name] = value;
-      }
+      setOwn(struct, name, value);
     } else {
       this.responseValue = value;
     }

@@ -132,3 +132,12 @@ export function errorOf(outcome: Outcome): NonNullable<Outcome['error']>['error'
   }
   return outcome.error.error;
 }
+
+/** Waits until `check` holds (up to 3 s); for things that settle asynchronously, like sockets. */
+export async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`still not true after 3 s: ${what}`);
+}
