@@ -260,6 +260,37 @@ describe('fault injection: whatever the server does, every message ends once, No
       assert.equal(odoo.records('res.partner').find((row) => row.id === 9)?.phone, 'after');
     });
 
+    it('a redeploy fails every waiting and running message and calls done for each', async function () {
+      const completed: { error?: { code?: string; message: string } }[] = [];
+      // The runtime's hook on every done() call, the one place that sees messages of closed nodes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { hooks } = require('@node-red/util') as {
+        hooks: {
+          add(name: string, hook: (event: object) => void): void;
+          remove(name: string): void;
+        };
+      };
+      hooks.add('onComplete.faultTest', (event) =>
+        completed.push(event as (typeof completed)[number]),
+      );
+      const flow = await deploy({ ...server, settings: { concurrency: 1 } }, [nodes[0].node]);
+      try {
+        payloadOf(await flow.run({}));
+        completed.length = 0;
+        odoo.injectFault({ path: '/xmlrpc/2/object', fault: { kind: 'hang' }, times: Infinity });
+        for (let index = 0; index < 5; index++) void flow.run({});
+        await eventually(() => odoo.openConnections() === 1, 'the first call running');
+        await helper.unload();
+        await eventually(() => completed.length === 5, 'done called for all five messages');
+        for (const { error } of completed) {
+          assert.equal(error?.code, 'ODOO_NETWORK_ERROR');
+          assert.match(error?.message ?? '', /cancelled because its Odoo server node was stopped/);
+        }
+      } finally {
+        hooks.remove('onComplete.faultTest');
+      }
+    });
+
     it('1 000 messages in flight while Odoo restarts: each ends once, reads retried, creates never doubled', async function () {
       const flow = await deploy(server, [nodes[0].node, nodes[2].node]);
       payloadOf(await flow.run({}));

@@ -54,6 +54,7 @@ export async function deploy(
   server: Server,
   actions: object[],
   extra: object[] = [],
+  modules: ((RED: never) => void)[] = [],
 ): Promise<Deployed> {
   const flow: object[] = [
     { id: 'tab', type: 'tab', label: 'test' },
@@ -87,7 +88,7 @@ export async function deploy(
   const credentials: Record<string, Record<string, string>> = server.apiKey === undefined
     ? {}
     : { c1: { apiKey: server.apiKey } };
-  await helper.load(ODOO_NODES, flow, credentials);
+  await helper.load([...ODOO_NODES, ...modules], flow, credentials);
 
   const pending = new Map<string, (outcome: Outcome) => void>();
   const settle = (outcome: Outcome, msg: Record<string, unknown>) => {
