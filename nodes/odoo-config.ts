@@ -1,6 +1,7 @@
 import type { Node, NodeAPI } from 'node-red';
 import { OdooClient } from './lib/client';
 import type { ProxySettings, TlsSettings } from './lib/http';
+import type { TransportSetting } from './lib/transport';
 import { errorTranslator } from './shared/catalog';
 import type { OdooConfigDef, OdooConfigNode, OdooCredentials } from './shared/types';
 
@@ -41,6 +42,7 @@ export default function (RED: NodeAPI): void {
       maxBodyBytes: setting(def.maxBodyMB, 1024 * 1024),
       tls: tlsNode?.addTLSOptions({}),
       proxy,
+      transport: (def.transport || undefined) as TransportSetting | undefined,
     });
     this.on('close', (done: () => void) => {
       this.client.close();

@@ -1,5 +1,10 @@
 /** The flow tab `npm start` opens with: every Odoo node, working at once against `target`. */
-export function demoFlow(target: { url: string; db: string; username: string }): {
+export function demoFlow(target: {
+  url: string;
+  db: string;
+  username: string;
+  transport: string;
+}): {
   flows: object[];
   configId: string;
 } {
@@ -36,6 +41,7 @@ export function demoFlow(target: { url: string; db: string; username: string }):
       url: target.url,
       db: target.db,
       username: target.username,
+      transport: target.transport,
     },
     {
       id: 'demo_note',

@@ -1,7 +1,8 @@
 /**
  * `npm start`: Node-RED 4.1 on http://127.0.0.1:1880 with this working tree installed, the
  * examples, and a flow tab wired to the stand-in Odoo (or to a real Odoo named by ODOO_URL,
- * ODOO_DB, ODOO_USERNAME and ODOO_API_KEY). Ctrl-C stops everything.
+ * ODOO_DB, ODOO_USERNAME and ODOO_API_KEY), over ODOO_TRANSPORT (xmlrpc, jsonrpc, json2 or
+ * auto; the stand-in is Odoo 19 for json2 and auto, 17 otherwise). Ctrl-C stops everything.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,10 +21,12 @@ interface Target {
   db: string;
   username: string;
   apiKey: string;
+  transport: string;
 }
 
 async function odooTarget(): Promise<{ target: Target; standIn?: StandIn }> {
   const { ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY } = process.env;
+  const transport = process.env.ODOO_TRANSPORT ?? 'xmlrpc';
   if (ODOO_URL) {
     return {
       target: {
@@ -31,12 +34,22 @@ async function odooTarget(): Promise<{ target: Target; standIn?: StandIn }> {
         db: ODOO_DB ?? '',
         username: ODOO_USERNAME ?? '',
         apiKey: ODOO_API_KEY ?? '',
+        transport,
       },
     };
   }
-  const standIn = await startStandIn({ port: Number(process.env.DEMO_ODOO_PORT ?? 0) });
+  const standIn = await startStandIn({
+    port: Number(process.env.DEMO_ODOO_PORT ?? 0),
+    version: transport === 'json2' || transport === 'auto' ? '19.0' : '17.0',
+  });
   return {
-    target: { url: standIn.url, db: standIn.db, username: 'admin', apiKey: standIn.adminApiKey },
+    target: {
+      url: standIn.url,
+      db: standIn.db,
+      username: 'admin',
+      apiKey: standIn.adminApiKey,
+      transport,
+    },
     standIn,
   };
 }
@@ -94,7 +107,7 @@ async function main(): Promise<void> {
     { stdio: 'inherit' },
   );
   console.log(
-    `Odoo: ${target.url} (database ${target.db})${standIn ? ', the stand-in with demo data' : ''}`,
+    `Odoo: ${target.url} (database ${target.db}, ${target.transport})${standIn ? `, the stand-in Odoo ${standIn.version} with demo data` : ''}`,
   );
   console.log(`Node-RED: http://127.0.0.1:${port} (user directory ${userDir})`);
 

@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, errorOf, helper, Server } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { deploy, errorOf, helper, Server, startOdoo, TRANSPORT } from './support/flow';
+
+/** Where the first request of a message goes: the login, on each transport. */
+const FIRST_PATH = {
+  xmlrpc: '/xmlrpc/2/common',
+  jsonrpc: '/jsonrpc',
+  json2: '/json/2/res.users/context_get',
+}[TRANSPORT];
+
+/** What err.cause holds besides faultCode and faultString: the exception name on JSON. */
+const CAUSE_KEYS = {
+  xmlrpc: ['faultCode', 'faultString'],
+  jsonrpc: ['faultCode', 'faultString', 'name'],
+  json2: ['faultCode', 'faultString', 'name', 'status'],
+}[TRANSPORT];
 
 /** A web server that is not Odoo: answers every request with `status`, `headers` and `body`. */
 async function startWebServer(
@@ -25,12 +39,12 @@ async function startWebServer(
   };
 }
 
-describe('errors reach Catch nodes with a public code', function () {
+describe(`errors reach Catch nodes with a public code (${TRANSPORT})`, function () {
   let odoo: StandIn;
   let server: Server;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {
@@ -183,7 +197,7 @@ describe('errors reach Catch nodes with a public code', function () {
   });
 
   it('ODOO_ACCESS_ERROR: the user lacks the rights (fault 4)', async function () {
-    const flow = await deploy({ ...server, login: 'demo', apiKey: 'demo' }, [
+    const flow = await deploy({ ...server, login: 'demo', apiKey: odoo.createApiKey('demo') }, [
       { type: 'odoo-search', model: 'ir.config_parameter' },
     ]);
     const error = errorOf(await flow.run());
@@ -212,15 +226,23 @@ describe('errors reach Catch nodes with a public code', function () {
     const error = errorOf(await flow.run({ ids: [999999], payload: { name: 'x' } }));
     assert.equal(error.code, 'ODOO_USER_ERROR');
     assert.match(error.message, /^Record does not exist or has been deleted\./);
-    assert.deepEqual(Object.keys(error.cause as object).sort(), ['faultCode', 'faultString']);
+    assert.deepEqual(Object.keys(error.cause as object).sort(), CAUSE_KEYS);
     assert.equal((error.cause as { faultCode: number }).faultCode, 2);
+    if (TRANSPORT !== 'xmlrpc') {
+      assert.equal((error.cause as { name: string }).name, 'odoo.exceptions.MissingError');
+    }
   });
 
   it('ODOO_USER_ERROR: an unknown model', async function () {
     const flow = await deploy(server, [{ type: 'odoo-search', model: 'no.such.model' }]);
     const error = errorOf(await flow.run());
     assert.equal(error.code, 'ODOO_USER_ERROR');
-    assert.equal(error.message, "Object no.such.model doesn't exist");
+    assert.equal(
+      error.message,
+      TRANSPORT === 'json2'
+        ? "the model 'no.such.model' does not exist"
+        : "Object no.such.model doesn't exist",
+    );
   });
 
   it('ODOO_SERVER_ERROR: the exception line of the traceback, the traceback on cause', async function () {
@@ -251,7 +273,9 @@ describe('errors reach Catch nodes with a public code', function () {
     assert.equal(error.code, 'ODOO_SERVER_ERROR');
     assert.equal(
       error.message,
-      "AttributeError: The method 'no_such_method' does not exist on the model 'res.partner'",
+      TRANSPORT === 'json2'
+        ? "AttributeError: The method 'res.partner.no_such_method' does not exist"
+        : "AttributeError: The method 'no_such_method' does not exist on the model 'res.partner'",
     );
   });
 
@@ -261,7 +285,12 @@ describe('errors reach Catch nodes with a public code', function () {
     ]);
     const error = errorOf(await flow.run());
     assert.equal(error.code, 'ODOO_SERVER_ERROR');
-    assert.match(error.message, /^psycopg2.OperationalError: .*database "nosuchdb" does not exist/);
+    assert.match(
+      error.message,
+      TRANSPORT === 'json2'
+        ? /has no database "nosuchdb"/
+        : /^psycopg2.OperationalError: .*database "nosuchdb" does not exist/,
+    );
   });
 
   it('ODOO_NETWORK_ERROR: nothing listens at the address', async function () {
@@ -272,20 +301,21 @@ describe('errors reach Catch nodes with a public code', function () {
     ]);
     const error = errorOf(await flow.run());
     assert.equal(error.code, 'ODOO_NETWORK_ERROR');
-    assert.match(
-      error.message,
-      /cannot reach Odoo at http:\/\/127\.0\.0\.1:\d+\/xmlrpc\/2\/common: connection refused/,
-    );
+    assert.match(error.message, /^cannot reach Odoo at http:\/\/127\.0\.0\.1:\d+\//);
+    assert.ok(error.message.includes(`${FIRST_PATH}: connection refused`), error.message);
   });
 
-  describe('ODOO_PROTOCOL_ERROR: the answer is not Odoo XML-RPC', function () {
+  describe("ODOO_PROTOCOL_ERROR: the answer is not the transport's", function () {
+    const protocol = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' }[TRANSPORT];
     const cases: [string, number, Record<string, string>, string, RegExp][] = [
       [
         'an HTML 404 page',
         404,
         { 'Content-Type': 'text/html' },
         '<html><head><title>404 Not Found</title></head><body>nope</body></html>',
-        /answered HTTP 404 \(text\/html\).*without \/web or \/odoo.*"404 Not Found"/,
+        TRANSPORT === 'json2'
+          ? /answered HTTP 404 \(text\/html\) instead of JSON-2: this server has no JSON-2 API.*choose the XML-RPC, JSON-RPC or automatic transport.*"404 Not Found"/
+          : /answered HTTP 404 \(text\/html\).*without \/web or \/odoo.*"404 Not Found"/,
       ],
       [
         'a proxy error page',
@@ -308,13 +338,21 @@ describe('errors reach Catch nodes with a public code', function () {
         '<html><title>Login</title></html>',
         /HTTP 200 \(text\/html; charset=utf-8\).*does not look like an Odoo server/,
       ],
-      [
-        'XML that is not XML-RPC',
-        200,
-        { 'Content-Type': 'text/xml' },
-        '<?xml version="1.0"?><rss></rss>',
-        /did not answer with XML-RPC/,
-      ],
+      TRANSPORT === 'xmlrpc'
+        ? [
+            'XML that is not XML-RPC',
+            200,
+            { 'Content-Type': 'text/xml' },
+            '<?xml version="1.0"?><rss></rss>',
+            /did not answer with XML-RPC/,
+          ]
+        : [
+            `JSON that is not ${protocol}`,
+            200,
+            { 'Content-Type': 'application/json' },
+            TRANSPORT === 'jsonrpc' ? '{"hello": "world"}' : '{"truncated": ',
+            new RegExp(`did not answer with ${protocol}`),
+          ],
     ];
     for (const [title, status, headers, body, message] of cases) {
       it(title, async function () {

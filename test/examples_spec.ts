@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
-import { startStandIn, StandIn } from './stand-in/server';
-import { helper, ODOO_NODES } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
 
 const examplesDir = path.join(__dirname, '..', '..', 'examples');
 const manifest = JSON.parse(
@@ -45,12 +45,12 @@ function readExample(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as FlowNode[];
 }
 
-describe('example flows', function () {
+describe(`example flows (${TRANSPORT})`, function () {
   const files = fs.readdirSync(examplesDir).filter((file) => file.endsWith('.json'));
   let odoo: StandIn;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   afterEach(async function () {
@@ -90,7 +90,7 @@ describe('example flows', function () {
         odoo.reset();
         const flow = readExample(file).map((node) =>
           node.type === 'odoo-config'
-            ? { ...node, url: odoo.url, db: odoo.db, username: 'admin' }
+            ? { ...node, url: odoo.url, db: odoo.db, username: 'admin', transport: TRANSPORT }
             : { ...node, z: 'tab' },
         );
         const odooNodes = flow.filter(

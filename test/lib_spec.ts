@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { errorFromFault, exceptionLine, OdooError } from '../nodes/lib/errors';
+import { parseJson } from '../nodes/lib/answers';
+import {
+  asOdooException,
+  errorFromFault,
+  errorFromJson2,
+  errorFromJsonRpc,
+  exceptionLine,
+  OdooError,
+} from '../nodes/lib/errors';
 import { parseOdooUrl } from '../nodes/lib/http';
 import { MESSAGES } from '../nodes/lib/messages';
 import { ParamChecker } from '../nodes/lib/params';
@@ -62,6 +70,110 @@ describe('the Odoo client library', function () {
         const text = faultString.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
         assert.equal(exceptionLine(text), line, file);
       }
+    });
+  });
+
+  describe('errorFromJsonRpc and errorFromJson2', function () {
+    it('map every recorded Odoo 17 JSON-RPC error to the code and message XML-RPC gives', function () {
+      const expected: Record<string, [string, string]> = {
+        'jsonrpc-fault-access-denied.json': ['ODOO_ACCESS_DENIED', 'Access Denied'],
+        'jsonrpc-fault-access-error.json': [
+          'ODOO_ACCESS_ERROR',
+          "You are not allowed to access 'System Parameter'",
+        ],
+        'jsonrpc-fault-validation-error.json': [
+          'ODOO_USER_ERROR',
+          'The operation cannot be completed: Contacts require a name',
+        ],
+        'jsonrpc-fault-user-error.json': ['ODOO_USER_ERROR', 'You can not delete a sent quotation'],
+        'jsonrpc-fault-missing-error.json': [
+          'ODOO_USER_ERROR',
+          'Record does not exist or has been deleted.',
+        ],
+        'jsonrpc-fault-unknown-model.json': [
+          'ODOO_USER_ERROR',
+          "Object no.such.model doesn't exist",
+        ],
+        'jsonrpc-fault-private-method.json': [
+          'ODOO_ACCESS_ERROR',
+          'Private methods (such as _compute_display_name)',
+        ],
+        'jsonrpc-fault-unknown-method.json': [
+          'ODOO_SERVER_ERROR',
+          "AttributeError: The method 'no_such_method' does not exist on the model 'res.partner'",
+        ],
+        'jsonrpc-fault-bad-domain.json': [
+          'ODOO_SERVER_ERROR',
+          "ValueError: Invalid field res.partner.nofield in leaf ('nofield', '=', 1)",
+        ],
+        'jsonrpc-bigint-search.json': [
+          'ODOO_SERVER_ERROR',
+          'psycopg2.errors.NumericValueOutOfRange: value "3000000000" is out of range for type integer',
+        ],
+        'jsonrpc-fault-authenticate-unknown-db.json': [
+          'ODOO_SERVER_ERROR',
+          'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5433 failed: FATAL:  database "nosuchdb" does not exist',
+        ],
+      };
+      for (const [file, [code, message]] of Object.entries(expected)) {
+        const answer = JSON.parse(recording(file).response.body) as { error: { data: unknown } };
+        const data = asOdooException(answer.error.data)!;
+        const error = errorFromJsonRpc(data);
+        assert.equal(error.code, code, file);
+        assert.ok(error.message.startsWith(message), `${file}: ${error.message}`);
+        const cause = error.cause as { name: string; faultCode: number; faultString: string };
+        assert.equal(cause.name, data.name);
+        assert.equal(
+          cause.faultCode,
+          { ODOO_SERVER_ERROR: 1, ODOO_USER_ERROR: 2, ODOO_ACCESS_DENIED: 3, ODOO_ACCESS_ERROR: 4 }[
+            code
+          ],
+        );
+        if (code === 'ODOO_SERVER_ERROR')
+          assert.equal(exceptionLine(cause.faultString), error.message);
+      }
+    });
+
+    it('map JSON-2 statuses: 401, 403, 404 model or record, 404 method, 409, 422, 500', function () {
+      const code = (status: number, message = 'x', name = 'werkzeug.exceptions.X') =>
+        errorFromJson2(status, { name, message }).code;
+      assert.equal(code(401, 'Invalid apikey'), 'ODOO_ACCESS_DENIED');
+      assert.equal(code(403), 'ODOO_ACCESS_ERROR');
+      assert.equal(code(404, "the model 'x' does not exist"), 'ODOO_USER_ERROR');
+      assert.equal(
+        code(404, 'Record does not exist', 'odoo.exceptions.MissingError'),
+        'ODOO_USER_ERROR',
+      );
+      assert.equal(code(404, "The method 'res.partner.x' does not exist"), 'ODOO_SERVER_ERROR');
+      assert.equal(code(409), 'ODOO_USER_ERROR');
+      assert.equal(code(422), 'ODOO_USER_ERROR');
+      assert.equal(code(500, 'boom', 'builtins.ValueError'), 'ODOO_SERVER_ERROR');
+      const method = errorFromJson2(404, {
+        name: 'werkzeug.exceptions.NotFound',
+        message: "The method 'res.partner.x' does not exist",
+      });
+      assert.equal(method.message, "AttributeError: The method 'res.partner.x' does not exist");
+      assert.equal((method.cause as { name: string }).name, 'werkzeug.exceptions.NotFound');
+    });
+  });
+
+  describe('parseJson', function () {
+    it('keeps integers beyond 2^53 as their exact decimal text, and everything else as JSON.parse', function () {
+      const text =
+        '{"big": 12345678901234567890, "neg": -9007199254740993, "safe": 9007199254740991, ' +
+        '"float": 1234567890123456.5, "exp": 12345678901234567e3, "text": "12345678901234567890 \\"q\\"", ' +
+        '"list": [18446744073709551615, 1]}';
+      assert.deepEqual(parseJson(text), {
+        big: '12345678901234567890',
+        neg: '-9007199254740993',
+        safe: 9007199254740991,
+        float: 1234567890123456.5,
+        exp: 12345678901234567e3,
+        text: '12345678901234567890 "q"',
+        list: ['18446744073709551615', 1],
+      });
+      assert.deepEqual(parseJson('[1, "a", null]'), [1, 'a', null]);
+      assert.throws(() => parseJson('{"a": 12345678901234567890'), SyntaxError);
     });
   });
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, helper, payloadOf, Server } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { deploy, helper, payloadOf, Server, startOdoo, TRANSPORT } from './support/flow';
 
-describe('action nodes against the stand-in Odoo', function () {
+describe(`action nodes against the stand-in Odoo (${TRANSPORT})`, function () {
   let odoo: StandIn;
   let server: Server;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {
@@ -52,7 +52,7 @@ describe('action nodes against the stand-in Odoo', function () {
         country_id: [233, 'United States'],
         category_id: [],
       });
-      assert.equal(odoo.count('object', 'execute_kw', 'search_read'), 1);
+      assert.equal(odoo.modelCalls('search_read'), 1);
     });
 
     it('returns ids (search) and ignores fields, which Odoo search refuses', async function () {
@@ -70,7 +70,7 @@ describe('action nodes against the stand-in Odoo', function () {
         }),
       ]);
       assert.deepEqual(payloadOf(await flow.run()), [1, 9, 10, 11, 12]);
-      assert.equal(odoo.count('object', 'execute_kw', 'search'), 1);
+      assert.equal(odoo.modelCalls('search'), 1);
     });
 
     it('returns a count (search_count)', async function () {
@@ -78,7 +78,7 @@ describe('action nodes against the stand-in Odoo', function () {
         search({ domain: '[["is_company", "=", true]]', domainType: 'json', returns: 'count' }),
       ]);
       assert.equal(payloadOf(await flow.run()), 8);
-      assert.equal(odoo.count('object', 'execute_kw', 'search_count'), 1);
+      assert.equal(odoo.modelCalls('search_count'), 1);
     });
 
     it('sends limit, offset and order to Odoo', async function () {
@@ -168,7 +168,7 @@ describe('action nodes against the stand-in Odoo', function () {
         await flow.run({ payload: [{ name: 'One' }, { name: 'Two' }] }),
       ) as number[];
       assert.equal(ids.length, 2);
-      assert.equal(odoo.count('object', 'execute_kw', 'create'), 1);
+      assert.equal(odoo.modelCalls('create'), 1);
       const names = ids.map((id) => odoo.records('res.partner').find((r) => r.id === id)?.name);
       assert.deepEqual(names, ['One', 'Two']);
     });
@@ -219,7 +219,7 @@ describe('action nodes against the stand-in Odoo', function () {
       await helper.unload();
       const flow = await deploy(server, [{ type: 'odoo-delete', model: 'res.partner' }]);
       assert.equal(payloadOf(await flow.run({ payload: ids })), true);
-      assert.equal(odoo.count('object', 'execute_kw', 'unlink'), 1);
+      assert.equal(odoo.modelCalls('unlink'), 1);
       assert.deepEqual(
         odoo.records('res.partner').filter((r) => ids.includes(r.id as number)),
         [],

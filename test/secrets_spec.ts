@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, helper, Outcome, Server } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { deploy, helper, Outcome, Server, startOdoo, TRANSPORT } from './support/flow';
 
 /** Everything Node-RED logged during the test, as text (Errors with their causes). */
 function loggedText(): string {
@@ -11,13 +11,13 @@ function loggedText(): string {
     .join('\n');
 }
 
-describe('the API key never leaves the credentials store', function () {
+describe(`the API key never leaves the credentials store (${TRANSPORT})`, function () {
   let odoo: StandIn;
   let server: Server;
   let key: string;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {

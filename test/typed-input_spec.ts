@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, errorOf, helper, payloadOf, Server } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { deploy, errorOf, helper, payloadOf, Server, startOdoo, TRANSPORT } from './support/flow';
 
-describe('every parameter is a TypedInput', function () {
+describe(`every parameter is a TypedInput (${TRANSPORT})`, function () {
   let odoo: StandIn;
   let server: Server;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {

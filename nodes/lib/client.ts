@@ -4,8 +4,9 @@ import { Limiter } from './limiter';
 import { englishMessage, Translate } from './messages';
 import { isPlainObject, ParamChecker } from './params';
 import { retryDelay } from './retry';
-import type { OdooTransport, ServerVersion } from './transport';
-import { XmlRpcTransport } from './xmlrpc-transport';
+import { TRANSPORT_SETTINGS } from './transport';
+import type { OdooTransport, ServerVersion, TransportName, TransportSetting } from './transport';
+import { createTransport } from './transports';
 
 export interface OdooClientOptions {
   url: string;
@@ -24,6 +25,19 @@ export interface OdooClientOptions {
   maxBodyBytes?: number;
   tls?: TlsSettings;
   proxy?: ProxySettings;
+  /** The protocol (default `xmlrpc`); `auto` asks the server once and prefers JSON-2. */
+  transport?: TransportSetting;
+}
+
+/** Which protocol carries the calls and which Odoo answers them. */
+export interface ConnectionInfo {
+  /** As set in the config node. */
+  setting: TransportSetting;
+  /** The protocol in use: what `auto` chose. */
+  transport: TransportName;
+  /** Odoo's `server_version`, such as "17.0" or "19.0+e". */
+  version: string;
+  versionInfo: unknown[];
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -109,6 +123,7 @@ export class OdooClient {
   private readonly pauses = new Set<{ timer: NodeJS.Timeout; cancel(error: Error): void }>();
   private session: Session | undefined;
   private closedWith: OdooError | undefined;
+  private knownVersion: ServerVersion | undefined;
 
   constructor(private readonly options: OdooClientOptions) {
     this.translate = options.translate ?? englishMessage;
@@ -127,18 +142,21 @@ export class OdooClient {
         tls: options.tls,
         proxy: options.proxy,
       });
-      this.transport = new XmlRpcTransport(endpoint, this.translate);
+      this.transport = createTransport(options.transport ?? 'xmlrpc', endpoint, this.translate);
     } catch (error) {
       this.problem = error as OdooError;
     }
   }
 
   private checkSettings(): void {
-    const { timeoutMs, concurrency, retries, maxBodyBytes } = this.options;
+    const { timeoutMs, concurrency, retries, maxBodyBytes, transport } = this.options;
     const positive = (value?: number) => value === undefined || value > 0;
     const whole = (value: number | undefined, min: number, max: number) =>
       value === undefined || (Number.isInteger(value) && value >= min && value <= max);
     const fail = (name: string, rule: string) => this.check.fail('invalid-setting', { name, rule });
+    if (transport !== undefined && !TRANSPORT_SETTINGS.includes(transport)) {
+      fail('transport', TRANSPORT_SETTINGS.map((name) => `"${name}"`).join(', '));
+    }
     if (!positive(timeoutMs)) fail('timeout', 'a positive number of seconds');
     if (!whole(concurrency, 1, 1000)) fail('concurrency', 'a whole number from 1 to 1000');
     if (!whole(retries, 0, 10)) fail('retries', 'a whole number from 0 to 10');
@@ -152,7 +170,28 @@ export class OdooClient {
 
   async version(): Promise<ServerVersion> {
     const transport = this.usable();
-    return this.attempt(true, () => transport.version());
+    this.knownVersion = await this.attempt(true, () => transport.version());
+    return this.knownVersion;
+  }
+
+  /**
+   * The transport in use and Odoo's version, for Test connection and statuses. Asks the server
+   * for its version the first time only.
+   */
+  async describe(): Promise<ConnectionInfo> {
+    const version = this.knownVersion ?? (await this.version());
+    const transport = this.usable();
+    return {
+      setting: this.options.transport ?? 'xmlrpc',
+      transport: transport.name ?? 'xmlrpc',
+      version: version.server_version,
+      versionInfo: version.server_version_info,
+    };
+  }
+
+  /** The protocol in use, once known (`auto` chooses on the first call). */
+  get transportName(): TransportName | undefined {
+    return this.transport?.name;
   }
 
   async listDatabases(): Promise<string[]> {
@@ -348,7 +387,8 @@ export class OdooClient {
 
   private loginRefused(cause?: unknown): OdooError {
     const params = { db: this.options.db, login: this.options.username };
-    return new OdooError('ODOO_ACCESS_DENIED', this.translate('login-refused', params), cause);
+    const key = this.transport?.name === 'json2' ? 'login-refused-json2' : 'login-refused';
+    return new OdooError('ODOO_ACCESS_DENIED', this.translate(key, params), cause);
   }
 
   private kwargs(named: Record<string, unknown>, context: unknown): Record<string, unknown> {

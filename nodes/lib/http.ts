@@ -93,12 +93,28 @@ export class HttpEndpoint {
     idempotent: boolean,
     read: AnswerReader<T>,
   ): Promise<T> {
-    const payload = Buffer.from(body, 'utf8');
+    return this.send('POST', path, Buffer.from(body, 'utf8'), headers, idempotent, read);
+  }
+
+  /** GETs `path` (always safe to send again) and hands the answer to `read`. */
+  get<T>(path: string, headers: Record<string, string>, read: AnswerReader<T>): Promise<T> {
+    return this.send('GET', path, undefined, headers, true, read);
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    payload: Buffer | undefined,
+    headers: Record<string, string>,
+    idempotent: boolean,
+    read: AnswerReader<T>,
+  ): Promise<T> {
+    const exchange = () => this.exchange(method, path, payload, headers, idempotent, read);
     try {
-      return await this.exchange(path, payload, headers, idempotent, read);
+      return await exchange();
     } catch (error) {
       if (!(error instanceof StaleSocket)) throw error;
-      if (idempotent) return this.exchange(path, payload, headers, idempotent, read);
+      if (idempotent) return exchange();
       throw this.networkError(path, error.original, true);
     }
   }
@@ -111,8 +127,9 @@ export class HttpEndpoint {
   }
 
   private exchange<T>(
+    method: 'GET' | 'POST',
     path: string,
-    payload: Buffer,
+    payload: Buffer | undefined,
     headers: Record<string, string>,
     idempotent: boolean,
     read: AnswerReader<T>,
@@ -122,10 +139,11 @@ export class HttpEndpoint {
       let timedOut = false;
       let sent = false;
       const fullPath = this.baseUrl.pathname.replace(/\/$/, '') + path;
-      const request = this.startRequest(fullPath, {
-        ...headers,
-        'Content-Length': String(payload.length),
-      });
+      const request = this.startRequest(
+        method,
+        fullPath,
+        payload ? { ...headers, 'Content-Length': String(payload.length) } : headers,
+      );
       const timer = setTimeout(() => {
         timedOut = true;
         request.destroy(new Error('deadline passed'));
@@ -165,14 +183,18 @@ export class HttpEndpoint {
     });
   }
 
-  private startRequest(path: string, headers: Record<string, string>): http.ClientRequest {
+  private startRequest(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+  ): http.ClientRequest {
     const target = this.baseUrl;
     if (this.proxy && target.protocol === 'http:') {
       const proxy = new URL(this.proxy.url);
       return http.request({
         host: proxy.hostname,
         port: proxy.port || 80,
-        method: 'POST',
+        method,
         path: `${target.origin}${path}`,
         agent: this.agent,
         headers: { ...headers, Host: target.host, ...proxyAuthorization(this.proxy) },
@@ -182,7 +204,7 @@ export class HttpEndpoint {
     return request({
       host: target.hostname,
       port: target.port || undefined,
-      method: 'POST',
+      method,
       path,
       agent: this.agent,
       headers,

@@ -47,18 +47,34 @@ export const MESSAGES = {
   'too-large':
     '__url__ answered more than __size__ MB, the limit of this Odoo server node (maxBodyMB); ask for fewer records or fields, or raise the limit',
   'proxy-refused': 'the proxy __proxy__ refused the connection (HTTP __status__)',
-  'protocol-status': '__url__ answered HTTP __status__ (__type__) instead of XML-RPC: __hint__',
+  'protocol-status':
+    '__url__ answered HTTP __status__ (__type__) instead of __protocol__: __hint__',
   'protocol-redirect':
     'the server redirects __url__ to __location__: use that address as the Odoo URL',
-  'protocol-format': '__url__ did not answer with XML-RPC: __reason__',
+  'protocol-format': '__url__ did not answer with __protocol__: __reason__',
   'hint-not-found':
-    'nothing answers XML-RPC there; use the address of Odoo itself, without /web or /odoo at the end.',
+    'nothing answers __protocol__ there; use the address of Odoo itself, without /web or /odoo at the end.',
   'hint-not-odoo': 'this does not look like an Odoo server (a login page or another web site?).',
   'hint-refused': 'something in front of Odoo (a proxy or a firewall) refused the request.',
   'hint-too-many': 'the server asks to slow down (too many requests).',
   'hint-server-failed': 'the server or a proxy in front of it failed; is Odoo running?',
   'hint-unexpected': 'this is not what an Odoo server answers.',
   'page-title': 'The page says "__title__".',
+  'hint-no-json2':
+    'this server has no JSON-2 API, which came with Odoo 19: choose the XML-RPC, JSON-RPC or automatic transport in the Odoo server node.',
+  'json2-unknown-db':
+    'the Odoo server at __url__ has no database "__db__" (its JSON-2 API answered 404): check the database name',
+  'login-refused-json2':
+    'Odoo refused the API key of "__login__" on database "__db__": check the login and the key (JSON-2 accepts API keys only, not passwords)',
+  'invalid-header':
+    'the __name__ cannot be sent in an HTTP header: it contains line breaks or other control characters',
+  'json2-ids':
+    'over JSON-2, args of __method__ must hold the record ids first (an id or an array of ids), got __value__',
+  'json2-positional':
+    'over JSON-2, __method__ takes its arguments by name: put the record ids alone in args (such as [[7]]) and the other arguments in kwargs (such as {"default": {"name": "Copy"}}); got __count__ more in args',
+  'json2-too-many':
+    'over JSON-2, __method__ takes at most __count__ arguments in args (__names__), got __given__',
+  'json2-twice': 'argument __name__ of __method__ is given twice, in args and in kwargs',
 } as const;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,3 +1,9 @@
+/** The config node's `transport` setting: `auto` picks JSON-2 when the server offers it. */
+export const TRANSPORT_SETTINGS = ['xmlrpc', 'jsonrpc', 'json2', 'auto'] as const;
+export type TransportSetting = (typeof TRANSPORT_SETTINGS)[number];
+/** The protocol that carries the calls. */
+export type TransportName = Exclude<TransportSetting, 'auto'>;
+
 /** What `common.version()` answers. */
 export interface ServerVersion {
   server_version: string;
@@ -19,10 +25,12 @@ export interface ExecuteRequest {
 }
 
 /**
- * The seam between the session and the wire. XML-RPC today; JSON-RPC and JSON-2 implement the
- * same calls and raise the same OdooError codes.
+ * The seam between the session and the wire: XML-RPC, JSON-RPC and JSON-2 implement the same
+ * calls, answer the same values and raise the same OdooError codes.
  */
 export interface OdooTransport {
+  /** For `auto`, undefined until the first call has chosen. */
+  readonly name: TransportName | undefined;
   version(): Promise<ServerVersion>;
   /** The uid, or false when Odoo refuses the login. */
   authenticate(db: string, login: string, secret: string): Promise<number | false>;

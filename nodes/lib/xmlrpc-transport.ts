@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { serializeMethodCall } from 'xmlrpc/lib/serializer';
+import { Answers } from './answers';
 import { errorFromFault, exceptionLine, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
-import { englishMessage, MessageKey, Translate } from './messages';
+import { englishMessage, Translate } from './messages';
 import type { ExecuteRequest, OdooTransport, ServerVersion } from './transport';
 import { XmlRpcDecoder, XmlRpcFormatError, XmlRpcOutcome } from './xmlrpc-decoder';
 
@@ -14,15 +15,17 @@ const REQUEST_HEADERS = { 'Content-Type': 'text/xml', Accept: 'text/xml' };
  */
 const NONE_ANSWER = 'TypeError: cannot marshal None unless allow_none is enabled';
 
-/** How much of an unexpected (HTML) answer is read to explain it. */
-const SNIPPET_BYTES = 4096;
-
 /** Odoo's external API over `/xmlrpc/2/common`, `/xmlrpc/2/object` and `/xmlrpc/2/db`. */
 export class XmlRpcTransport implements OdooTransport {
+  readonly name = 'xmlrpc';
+  private readonly answers: Answers;
+
   constructor(
     private readonly endpoint: HttpEndpoint,
-    private readonly translate: Translate = englishMessage,
-  ) {}
+    translate: Translate = englishMessage,
+  ) {
+    this.answers = new Answers(endpoint, 'XML-RPC', translate);
+  }
 
   async version(): Promise<ServerVersion> {
     return (await this.call('common', 'version', [], true)) as ServerVersion;
@@ -31,7 +34,10 @@ export class XmlRpcTransport implements OdooTransport {
   async authenticate(db: string, login: string, secret: string): Promise<number | false> {
     const uid = await this.call('common', 'authenticate', [db, login, secret, {}], true);
     if (uid === false || (typeof uid === 'number' && Number.isInteger(uid) && uid > 0)) return uid;
-    throw this.formatError('/xmlrpc/2/common', `authenticate answered ${JSON.stringify(uid)}`);
+    throw this.answers.malformed(
+      '/xmlrpc/2/common',
+      `authenticate answered ${JSON.stringify(uid)}`,
+    );
   }
 
   async executeKw(request: ExecuteRequest): Promise<unknown> {
@@ -82,83 +88,24 @@ export class XmlRpcTransport implements OdooTransport {
     response: IncomingMessage,
     chunks: AsyncIterable<Buffer>,
   ): Promise<XmlRpcOutcome> {
-    const status = response.statusCode ?? 0;
+    const redirect = this.answers.redirect(path, response);
+    if (redirect) throw redirect;
     const type = response.headers['content-type'] ?? '';
-    if (status >= 300 && status < 400 && response.headers.location) {
-      response.resume();
-      throw new OdooError(
-        'ODOO_PROTOCOL_ERROR',
-        this.translate('protocol-redirect', {
-          url: this.endpoint.describe(path),
-          location: new URL(response.headers.location, this.endpoint.baseUrl).href,
-        }),
-        { status },
-      );
-    }
-    if (status !== 200 || (type !== '' && !/xml/i.test(type))) {
-      const snippet = await readSnippet(response);
-      throw new OdooError(
-        'ODOO_PROTOCOL_ERROR',
-        this.translate('protocol-status', {
-          url: this.endpoint.describe(path),
-          status,
-          type: type || 'no content type',
-          hint: this.hint(status, snippet),
-        }),
-        { status, contentType: type, retryAfter: response.headers['retry-after'] },
-      );
+    if (response.statusCode !== 200 || (type !== '' && !/xml/i.test(type))) {
+      throw await this.answers.unexpected(path, response);
     }
     const decoder = new XmlRpcDecoder();
     try {
       for await (const chunk of chunks) decoder.write(chunk);
       return decoder.end();
     } catch (error) {
-      if (error instanceof XmlRpcFormatError) throw this.formatError(path, error.message);
+      if (error instanceof XmlRpcFormatError) throw this.answers.malformed(path, error.message);
       throw error;
     }
-  }
-
-  private hint(status: number, snippet: string): string {
-    const hint = this.translate(hintKey(status), {});
-    const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(snippet)?.[1]?.trim();
-    return title ? `${hint} ${this.translate('page-title', { title })}` : hint;
-  }
-
-  private formatError(path: string, reason: string): OdooError {
-    return new OdooError(
-      'ODOO_PROTOCOL_ERROR',
-      this.translate('protocol-format', { url: this.endpoint.describe(path), reason }),
-    );
   }
 }
 
 function isNoneAnswer(error: OdooError): boolean {
   const fault = error.cause as { faultString?: unknown } | undefined;
   return typeof fault?.faultString === 'string' && exceptionLine(fault.faultString) === NONE_ANSWER;
-}
-
-async function readSnippet(response: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= SNIPPET_BYTES) break;
-    }
-  } catch {
-    // The explanation is best effort: the status already says what went wrong.
-  }
-  response.destroy();
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8');
-}
-
-function hintKey(status: number): MessageKey {
-  if (status === 404) return 'hint-not-found';
-  if (status === 405) return 'hint-not-odoo';
-  if (status === 401 || status === 403 || status === 407) return 'hint-refused';
-  if (status === 429) return 'hint-too-many';
-  if (status >= 500) return 'hint-server-failed';
-  if (status === 200) return 'hint-not-odoo';
-  return 'hint-unexpected';
 }

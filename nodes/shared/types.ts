@@ -14,6 +14,8 @@ export interface OdooConfigDef extends NodeDef {
   tls?: string;
   /** The id of a core `http proxy` node. */
   proxy?: string;
+  /** `xmlrpc` (default), `jsonrpc`, `json2` or `auto`. */
+  transport?: string;
 }
 
 export interface OdooCredentials {

@@ -55,6 +55,37 @@ export class AccessDenied extends OdooFault {
 }
 
 /**
+ * A werkzeug HTTP exception raised by a JSON-2 route (NotFound for an unknown model or method,
+ * UnprocessableEntity for arguments that do not bind, Unauthorized for a missing or wrong key).
+ */
+export class HttpException extends OdooFault {
+  constructor(
+    readonly status: 401 | 404 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get pyClass(): string {
+    const names = { 401: 'Unauthorized', 404: 'NotFound', 422: 'UnprocessableEntity' };
+    return `werkzeug.exceptions.${names[this.status]}`;
+  }
+}
+
+/** The Python class path Odoo's JSON answers name an exception by (`data.name`). */
+export function exceptionName(fault: OdooFault): string {
+  if (fault instanceof PythonError) {
+    return fault.pyClass.includes('.') ? fault.pyClass : `builtins.${fault.pyClass}`;
+  }
+  if (fault instanceof HttpException) return fault.pyClass;
+  if (fault instanceof AccessDenied) return 'odoo.exceptions.AccessDenied';
+  if (fault instanceof AccessError) return 'odoo.exceptions.AccessError';
+  if (fault instanceof MissingError) return 'odoo.exceptions.MissingError';
+  if (fault instanceof ValidationError) return 'odoo.exceptions.ValidationError';
+  return 'odoo.exceptions.UserError';
+}
+
+/**
  * Any other Python exception: fault 1 with a full traceback. `frames` grows as the error travels
  * up through the layers (ORM, object service, HTTP controller), like a Python stack unwinding.
  */

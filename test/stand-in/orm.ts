@@ -22,6 +22,7 @@ import {
   BoundArguments,
   Double,
   FRAMES,
+  HttpException,
   MissingError,
   PythonError,
   Signature,
@@ -331,6 +332,13 @@ export class Database {
     return user.id;
   }
 
+  /** JSON-2's bearer check: the active user an API key belongs to (passwords do not count). */
+  apiKeyUser(key: string): number | undefined {
+    const login = this.apiKeys.get(key);
+    const user = login === undefined ? undefined : this.userByLogin(login);
+    return user?.active === true ? user.id : undefined;
+  }
+
   /** res.users.check, run before every object-service call. */
   checkCredentials(uid: number, password: unknown): void {
     if (!pyTruthy(password)) throw new AccessDenied();
@@ -476,6 +484,57 @@ export class Database {
     delete callKwargs.context;
     const env = new Env(this, uid, isPlainObject(context) ? { ...context } : {});
     return this.transaction(() => dispatchMethod(env, model, method, args, callKwargs));
+  }
+
+  /**
+   * JSON-2's `/json/2/<model>/<method>` once the key is checked: `ids` apart, every other
+   * argument by name (bound like `inspect.Signature.bind`), a recordset answered as its ids.
+   */
+  callJson2(
+    uid: number,
+    modelName: string,
+    method: string,
+    ids: unknown,
+    context: unknown,
+    kwargs: Record<string, unknown>,
+  ): unknown {
+    const model = this.models.get(modelName);
+    if (!model) throw new HttpException(404, `the model ${pyStrRepr(modelName)} does not exist`);
+    if (method.startsWith('_')) {
+      throw new AccessError(
+        `Private methods (such as '${model.name}.${method}') cannot be called remotely.`,
+      );
+    }
+    const definition = methodFor(this, model, method);
+    if (!definition) {
+      throw new HttpException(404, `The method '${model.name}.${method}' does not exist`);
+    }
+    if (definition.api !== 'multi' && pyTruthy(ids)) {
+      throw new HttpException(422, `cannot call ${model.name}.${method} with ids`);
+    }
+    const signature = signatureOf(this, model, method, definition);
+    const named = [...signature.positional, ...(signature.keywordOnly ?? [])];
+    for (const parameter of named) {
+      if (!('default' in parameter) && !(parameter.name in kwargs))
+        throw new HttpException(422, `missing a required argument: '${parameter.name}'`);
+    }
+    for (const name of Object.keys(kwargs)) {
+      if (!signature.varKeywords && !named.some((parameter) => parameter.name === name))
+        throw new HttpException(422, `got an unexpected keyword argument '${name}'`);
+    }
+    const bound = bindArguments(signature, [], kwargs);
+    const env = new Env(this, uid, isPlainObject(context) ? { ...context } : {});
+    return this.transaction(() => {
+      if (!definition.noLang) env.lang();
+      return definition.run({
+        env,
+        model,
+        ids: ids === undefined || ids === null ? [] : browse(ids),
+        args: bound.values,
+        extra: bound.extra,
+        singleDict: false,
+      });
+    });
   }
 }
 
@@ -3221,7 +3280,8 @@ const BASE_METHODS: Record<string, MethodDef> = {
     api: 'model',
     params: [['fields_list']],
     run: ({ env, model, args }) => {
-      const names = Array.isArray(args.fields_list) ? args.fields_list : [];
+      const requested = args.fields_list ?? args.fields;
+      const names = Array.isArray(requested) ? requested : [];
       const result: Record<string, unknown> = {};
       for (const name of names) {
         const modelField = typeof name === 'string' ? model.fields.get(name) : undefined;
@@ -3363,6 +3423,18 @@ const BASE_METHODS: Record<string, MethodDef> = {
       return true;
     },
   },
+  context_get: {
+    api: 'model',
+    owner: 'Users',
+    models: ['res.users'],
+    params: [],
+    noLang: true,
+    run: ({ env }) => {
+      const user = env.model('res.users').rows.get(env.uid);
+      const partner = rowOf(env, 'res.partner', user?.partner_id);
+      return { lang: 'en_US', tz: partner?.tz ?? false, uid: env.uid };
+    },
+  },
   get_param: {
     api: 'model',
     owner: 'IrConfigParameter',
@@ -3423,6 +3495,7 @@ function signatureOf(database: Database, model: Model, name: string, method: Met
   if (name === 'search' && database.major < 17) params = [...params, ['count', false]];
   if (name === 'name_search' && database.major >= 19)
     params = params.map((spec) => (spec[0] === 'args' ? ['domain', null] : spec));
+  if (name === 'default_get' && database.major >= 19) params = [['fields']];
   return {
     qualname: `${owner}.${name}`,
     positional: parameters(params),

@@ -1,6 +1,7 @@
 /**
- * The stand-in Odoo server: real HTTP on loopback, real XML-RPC, Odoo's services, faults and
- * headers, backed by the in-memory ORM. Tests and the demo start it with `startStandIn()`.
+ * The stand-in Odoo server: real HTTP on loopback, real XML-RPC and JSON-RPC (and JSON-2 when it
+ * plays Odoo 19), Odoo's services, faults and headers, backed by the in-memory ORM. Tests and
+ * the demo start it with `startStandIn()`.
  */
 import { createServer, IncomingMessage, ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
@@ -26,6 +27,8 @@ import {
   unknownDatabase,
 } from './faults';
 import { FaultInjector, FaultRule } from './fault-injection';
+import { Json2Call, answerJson2, answerVersion } from './json2';
+import { HttpAnswer, answerDatabaseList, answerJsonRpc } from './jsonrpc';
 import { Database, Version } from './orm';
 import {
   Flavor,
@@ -57,6 +60,8 @@ export interface CallRecord {
   modelMethod?: string;
   uid?: number;
   login?: string;
+  /** JSON-2: one of the two calls a client makes to learn who its API key belongs to. */
+  authentication?: boolean;
 }
 
 export interface StandIn {
@@ -66,6 +71,10 @@ export interface StandIn {
   readonly version: string;
   readonly calls: CallRecord[];
   count(service: string, method?: string, modelMethod?: string): number;
+  /** Logins on any transport: common.authenticate, or JSON-2's res.users.context_get. */
+  logins(): number;
+  /** Model method calls on any transport (execute_kw or JSON-2), JSON-2 logins left out. */
+  modelCalls(modelMethod?: string): number;
   resetCalls(): void;
   readonly adminApiKey: string;
   createApiKey(login: string): string;
@@ -185,7 +194,16 @@ class StandInServer {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
-    const route = this.route((request.url ?? '/').split('?')[0]);
+    const path = (request.url ?? '/').split('?')[0];
+    const json = this.answerJson(request, path, body);
+    if (json) {
+      this.send(response, json.status, json.reason, json.contentType, json.body, {
+        after: json.headers,
+        lengthFirst: json.lengthFirst,
+      });
+      return;
+    }
+    const route = this.route(path);
     if (!route) {
       const expires = new Date(Date.now() + 365 * 86_400_000).toUTCString();
       this.send(response, 404, 'NOT FOUND', 'text/html;charset=utf-8', NOT_FOUND, {
@@ -225,21 +243,59 @@ class StandInServer {
     });
   }
 
+  /** The JSON routes: `/jsonrpc`, `/web/database/list`, and from Odoo 19 on JSON-2. */
+  private answerJson(request: IncomingMessage, path: string, body: Buffer): HttpAnswer | undefined {
+    if (this.prefix && !path.startsWith(this.prefix + '/')) return undefined;
+    const local = path.slice(this.prefix.length);
+    const call = {
+      method: request.method ?? 'GET',
+      contentType: request.headers['content-type'] ?? '',
+      body,
+    };
+    if (local === '/jsonrpc') return answerJsonRpc(this, call);
+    if (local === '/web/database/list') return answerDatabaseList(this, call);
+    if (this.database.major < 19) return undefined;
+    if ((local === '/web/version' || local === '/json/version') && call.method === 'GET') {
+      this.record('web', 'version', []);
+      const { serverVersion, info } = VERSIONS[this.database.version];
+      return answerVersion(info, serverVersion);
+    }
+    if (local === '/json/2' || local.startsWith('/json/2/')) {
+      return answerJson2(this, { ...call, path: local, headers: request.headers });
+    }
+    return undefined;
+  }
+
+  recordJson2(call: Json2Call): void {
+    this.calls.push({
+      service: 'json2',
+      method: call.method,
+      model: call.model,
+      modelMethod: call.method,
+      uid: call.uid,
+      authentication: call.authentication,
+    });
+  }
+
   private send(
     response: ServerResponse,
     status: number,
     reason: string,
     contentType: string,
     body: string,
-    headers: { before?: Array<[string, string]>; after?: Array<[string, string]> },
+    headers: {
+      before?: Array<[string, string]>;
+      after?: Array<[string, string]>;
+      lengthFirst?: boolean;
+    },
   ): void {
     const payload = Buffer.from(body, 'utf8');
+    const length: [string, string] = ['Content-Length', String(payload.length)];
+    const type: [string, string] = ['Content-Type', contentType];
     const list: Array<[string, string]> = [
       ['Server', 'Werkzeug/2.2.2 Python/3.11.2'],
       ['Date', new Date().toUTCString()],
-      ['Content-Type', contentType],
-      ...(headers.before ?? []),
-      ['Content-Length', String(payload.length)],
+      ...(headers.lengthFirst ? [length, type] : [type, ...(headers.before ?? []), length]),
       ...(headers.after ?? []),
     ];
     if (!this.keepAlive) list.push(['Connection', 'close']);
@@ -299,7 +355,7 @@ class StandInServer {
     return serializeFault(code, message, this.flavor, this.marshal);
   }
 
-  private record(service: string, method: string, params: unknown[]): void {
+  record(service: string, method: string, params: unknown[]): void {
     const entry: CallRecord = { service, method };
     if (service === 'object') {
       if (typeof params[3] === 'string') entry.model = params[3];
@@ -311,7 +367,7 @@ class StandInServer {
     this.calls.push(entry);
   }
 
-  private dispatch(service: string, method: string, params: unknown[]): unknown {
+  dispatch(service: string, method: string, params: unknown[]): unknown {
     const withFrames = (frames: Frame[], work: () => unknown): unknown => {
       try {
         return work();
@@ -599,6 +655,23 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
         (call) =>
           call.service === service &&
           (method === undefined || call.method === method) &&
+          (modelMethod === undefined || call.modelMethod === modelMethod),
+      ).length;
+    },
+    logins(): number {
+      return standIn.calls.filter(
+        (call) =>
+          (call.service === 'common' &&
+            (call.method === 'authenticate' || call.method === 'login')) ||
+          (call.service === 'json2' && call.model === 'res.users' && call.method === 'context_get'),
+      ).length;
+    },
+    modelCalls(modelMethod?: string): number {
+      return standIn.calls.filter(
+        (call) =>
+          ((call.service === 'object' &&
+            (call.method === 'execute_kw' || call.method === 'execute')) ||
+            (call.service === 'json2' && !call.authentication)) &&
           (modelMethod === undefined || call.modelMethod === modelMethod),
       ).length;
     },

@@ -7,10 +7,23 @@ import odooExecute from '../../nodes/odoo-execute';
 import odooRead from '../../nodes/odoo-read';
 import odooSearch from '../../nodes/odoo-search';
 import odooWrite from '../../nodes/odoo-write';
+import type { TransportName } from '../../nodes/lib/transport';
+import { startStandIn, StandIn, StandInOptions } from '../stand-in/server';
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
+
+/**
+ * The transport the node suites run over. `npm test` runs them over XML-RPC, then once more
+ * over each JSON transport (`test/transports.ts` sets ODOO_TEST_TRANSPORT).
+ */
+export const TRANSPORT = (process.env.ODOO_TEST_TRANSPORT ?? 'xmlrpc') as TransportName;
+
+/** The stand-in for TRANSPORT: Odoo 19 for JSON-2 (which came with 19), Odoo 17 otherwise. */
+export function startOdoo(options: StandInOptions = {}): Promise<StandIn> {
+  return startStandIn({ version: TRANSPORT === 'json2' ? '19.0' : '17.0', ...options });
+}
 
 export const ODOO_NODES = [
   odooConfig,
@@ -27,7 +40,9 @@ export interface Server {
   db: string;
   login?: string;
   apiKey?: string;
-  /** More config node properties (timeout, concurrency, tls...). */
+  /** The config node's transport setting (default TRANSPORT). */
+  transport?: string;
+  /** More config node properties (timeout, retries, maxBodyMB, ...). */
   settings?: Record<string, unknown>;
 }
 
@@ -64,6 +79,7 @@ export async function deploy(
       url: server.url,
       db: server.db,
       username: server.login ?? 'admin',
+      transport: server.transport ?? TRANSPORT,
       ...server.settings,
     },
     { id: 'collect-output', type: 'helper', z: 'tab' },

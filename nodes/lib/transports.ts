@@ -1,0 +1,94 @@
+import { Answers } from './answers';
+import { OdooError } from './errors';
+import type { HttpEndpoint } from './http';
+import { FIRST_JSON2_MAJOR, fetchVersion, Json2Transport, majorVersion } from './json2-transport';
+import { JsonRpcTransport } from './jsonrpc-transport';
+import type { Translate } from './messages';
+import type {
+  ExecuteRequest,
+  OdooTransport,
+  ServerVersion,
+  TransportName,
+  TransportSetting,
+} from './transport';
+import { XmlRpcTransport } from './xmlrpc-transport';
+
+/** The transport a config node's setting asks for. */
+export function createTransport(
+  setting: TransportSetting,
+  endpoint: HttpEndpoint,
+  translate: Translate,
+): OdooTransport {
+  switch (setting) {
+    case 'jsonrpc':
+      return new JsonRpcTransport(endpoint, translate);
+    case 'json2':
+      return new Json2Transport(endpoint, translate);
+    case 'auto':
+      return new AutoTransport(endpoint, translate);
+    default:
+      return new XmlRpcTransport(endpoint, translate);
+  }
+}
+
+/**
+ * `auto`: asks `GET /web/version` once, before the first call. JSON-2 when the server is Odoo
+ * 19 or later, XML-RPC otherwise (older servers answer that path with a 404 page). A probe that
+ * fails on the network is not remembered: the next call asks again.
+ */
+class AutoTransport implements OdooTransport {
+  private chosen: Promise<OdooTransport> | undefined;
+  private resolved: OdooTransport | undefined;
+  private probedVersion: ServerVersion | undefined;
+
+  constructor(
+    private readonly endpoint: HttpEndpoint,
+    private readonly translate: Translate,
+  ) {}
+
+  get name(): TransportName | undefined {
+    return this.resolved?.name;
+  }
+
+  async version(): Promise<ServerVersion> {
+    const transport = await this.transport();
+    return this.probedVersion ?? transport.version();
+  }
+
+  async authenticate(db: string, login: string, secret: string): Promise<number | false> {
+    return (await this.transport()).authenticate(db, login, secret);
+  }
+
+  async executeKw(request: ExecuteRequest): Promise<unknown> {
+    return (await this.transport()).executeKw(request);
+  }
+
+  async listDatabases(): Promise<string[]> {
+    return (await this.transport()).listDatabases();
+  }
+
+  close(): void {
+    this.endpoint.close();
+  }
+
+  private transport(): Promise<OdooTransport> {
+    this.chosen ??= this.probe().then(
+      (transport) => (this.resolved = transport),
+      (error: unknown) => {
+        this.chosen = undefined;
+        throw error;
+      },
+    );
+    return this.chosen;
+  }
+
+  private async probe(): Promise<OdooTransport> {
+    const answers = new Answers(this.endpoint, 'JSON-2', this.translate);
+    const answer = await fetchVersion(this.endpoint, answers, '');
+    if (!(answer instanceof OdooError) && majorVersion(answer) >= FIRST_JSON2_MAJOR) {
+      this.probedVersion = answer;
+      return new Json2Transport(this.endpoint, this.translate);
+    }
+    return new XmlRpcTransport(this.endpoint, this.translate);
+  }
+}
