@@ -78,6 +78,8 @@ export function prepareUserDir(options: NodeRedOptions & { port: number }): stri
     // A throw-away directory: credentials stay readable there on purpose.
     credentialSecret: false,
     editorTheme: { tours: false, projects: { enabled: false } },
+    // Nothing is sent to nodered.org, and nobody is asked about it.
+    telemetry: { enabled: false },
     ...options.settings,
   };
   fs.writeFileSync(
