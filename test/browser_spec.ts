@@ -113,6 +113,8 @@ describe('the editor in a real browser (Chromium against npm start)', function (
     if (await confirm.isVisible()) await confirm.click();
     await deployed.waitFor();
     await waitFor(async () => (startedFlows() > before ? true : undefined), 'the deployed flows');
+    // The next deploy looks for a new notification.
+    await deployed.waitFor({ state: 'detached' });
   };
 
   it('configures a server, tests it, picks a model, deploys and shows the result', async function () {
