@@ -101,6 +101,17 @@ describe('the editor in a real browser (Chromium against npm start)', function (
   const typedInput = (name: string) =>
     page.locator(`.form-row:has(#node-input-${name}) input.red-ui-typedInput-input`);
 
+  /**
+   * Node-RED moves the focus into a dialog (its first focusable element) a moment after it slides
+   * in; keys typed before that would land there instead of in the field being filled.
+   */
+  const settled = async () => {
+    await page.waitForFunction(() => {
+      const trays = document.querySelectorAll('.red-ui-tray');
+      return trays.length > 0 && trays[trays.length - 1].contains(document.activeElement);
+    });
+  };
+
   const startedFlows = () => demoOutput.split('Started flows').length - 1;
 
   /** Deploys (confirming the warning about unfinished nodes) and waits until the flows run. */
@@ -165,7 +176,9 @@ describe('the editor in a real browser (Chromium against npm start)', function (
 
     // The config node: added from the search node's dialog, then tested.
     await searchNode.dblclick();
+    await settled();
     await page.click('#node-input-btn-server-add');
+    await settled();
     await page.fill('#node-config-input-url', odooUrl);
     await page.fill('#node-config-input-db', 'odootest');
     await page.fill('#node-config-input-username', 'admin');
@@ -180,6 +193,7 @@ describe('the editor in a real browser (Chromium against npm start)', function (
     );
     await shot('test-connection');
     await page.click('#node-config-dialog-ok');
+    await page.locator('#node-config-dialog-ok').waitFor({ state: 'detached' });
 
     // Not deployed yet: the model stays a plain input and says why there are no suggestions.
     await typedInput('model').click();
@@ -191,6 +205,7 @@ describe('the editor in a real browser (Chromium against npm start)', function (
 
     // Deployed: the model comes from the server's list.
     await searchNode.dblclick();
+    await settled();
     await typedInput('model').fill('');
     await typedInput('model').pressSequentially('res.par');
     const suggestion = page
