@@ -219,6 +219,11 @@ describe('admin routes of odoo-config', function () {
         assert.equal(answer.body.uid, 2);
       });
 
+      it('ignores TLS and proxy ids that do not name such nodes', async function () {
+        const answer = await post('/odoo-config/test', dialog({ tls: 'c2', proxy: 'nothing' }));
+        assert.equal(answer.status, 200, answer.text);
+      });
+
       it('asks for what is missing before sending anything', async function () {
         for (const [values, problem] of [
           [{ url: 'mycompany.odoo.com' }, 'invalid-url'],

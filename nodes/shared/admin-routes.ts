@@ -69,6 +69,12 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
     return node;
   }
 
+  /** The id of a deployed config node of `type`, or '' (the dialog may name anything). */
+  function configNode(id: unknown, type: string): string {
+    const node = typeof id === 'string' && id ? RED.nodes.getNode(id) : null;
+    return node?.type === type ? node.id : '';
+  }
+
   async function testConnection(body: Record<string, unknown>): Promise<object> {
     const settings: OdooConfigDef = {
       id: '',
@@ -78,9 +84,8 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
       url: text(body.url),
       db: text(body.db),
       username: text(body.username),
-      timeout: text(body.timeout),
-      tls: text(body.tls),
-      proxy: text(body.proxy),
+      tls: configNode(body.tls, 'tls-config'),
+      proxy: configNode(body.proxy, 'http proxy'),
     };
     let apiKey = typeof body.apiKey === 'string' ? body.apiKey : '';
     const url = checkedUrl(settings.url);
@@ -94,14 +99,17 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
       apiKey = stored.apiKey;
     }
     if (!apiKey) throw new Problem(400, 'missing-api-key');
-    const timeoutSeconds = Number(settings.timeout);
-    const timeoutMs =
-      timeoutSeconds > 0 ? Math.min(timeoutSeconds * 1000, TEST_TIMEOUT_MS) : TEST_TIMEOUT_MS;
-    const client = new OdooClient({ ...clientOptionsOf(settings, apiKey), timeoutMs, retries: 0 });
+    const seconds = Number(text(body.timeout));
+    const options: OdooClientOptions = {
+      ...clientOptionsOf(settings, apiKey),
+      timeoutMs: seconds > 0 ? Math.min(seconds * 1000, TEST_TIMEOUT_MS) : TEST_TIMEOUT_MS,
+      retries: 0,
+    };
+    const probe = new OdooClient(options);
     try {
-      return await runTest(client, settings, apiKey);
+      return await runTest(probe, options);
     } finally {
-      client.close();
+      probe.close();
     }
   }
 
@@ -115,31 +123,21 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
     return { settings: node.settings, apiKey: credentials.apiKey };
   }
 
-  async function runTest(
-    probe: OdooClient,
-    settings: OdooConfigDef,
-    apiKey: string,
-  ): Promise<object> {
-    const url = settings.url.trim();
+  /** version, then the database (offered when empty), then login and the user's name. */
+  async function runTest(probe: OdooClient, options: OdooClientOptions): Promise<object> {
+    const url = options.url.trim();
     const version = await probe.version().catch((error: unknown) => {
       throw reachProblem(error, url);
     });
     if (typeof version?.server_version !== 'string') {
       throw new Problem(502, 'not-odoo', { url, detail: 'common.version gave no server_version' });
     }
-    let db = settings.db;
-    let offeredDb: string | undefined;
-    if (!db) {
-      db = await onlyDatabase(probe, url);
-      offeredDb = db;
-    }
-    const client =
-      db === settings.db
-        ? probe
-        : new OdooClient({ ...clientOptionsOf({ ...settings, db }, apiKey), retries: 0 });
+    const offeredDb = options.db ? undefined : await onlyDatabase(probe, url);
+    const db = offeredDb ?? options.db;
+    const client = offeredDb ? new OdooClient({ ...options, db }) : probe;
     try {
       const uid = await client.login().catch(async (error: unknown) => {
-        throw await loginProblem(client, error, db, settings.username, url);
+        throw await loginProblem(client, error, db, options.username, url);
       });
       const user = await client
         .execute('res.users', 'read', [[uid]], { fields: ['name'] })
@@ -152,7 +150,7 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
         serie: version.server_serie,
         db,
         uid,
-        login: settings.username,
+        login: options.username,
         ...(typeof user === 'string' ? { user } : {}),
         ...(offeredDb ? { offeredDb } : {}),
         ...(major >= 19 ? { deprecated: true } : {}),
