@@ -1,7 +1,8 @@
 import type { Node, NodeAPI } from 'node-red';
-import { OdooClient } from './lib/client';
+import { OdooClient, OdooClientOptions } from './lib/client';
 import type { ProxySettings, TlsSettings } from './lib/http';
 import type { TransportSetting } from './lib/transport';
+import { registerAdminRoutes } from './shared/admin-routes';
 import { errorTranslator } from './shared/catalog';
 import type { OdooConfigDef, OdooConfigNode, OdooCredentials } from './shared/types';
 
@@ -20,30 +21,8 @@ export default function (RED: NodeAPI): void {
   /** Holds one Odoo session that every action node using this server shares. */
   function OdooConfig(this: OdooConfigNode, def: OdooConfigDef) {
     RED.nodes.createNode(this, def);
-    const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
-    const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
-    const proxy: ProxySettings | undefined = proxyNode
-      ? {
-          url: proxyNode.url,
-          noProxy: proxyNode.noproxy,
-          username: proxyNode.credentials?.username,
-          password: proxyNode.credentials?.password,
-        }
-      : undefined;
-    this.client = new OdooClient({
-      url: def.url ?? '',
-      db: def.db ?? '',
-      username: def.username ?? '',
-      apiKey: this.credentials?.apiKey ?? '',
-      translate: errorTranslator(RED),
-      timeoutMs: setting(def.timeout, 1000),
-      concurrency: setting(def.concurrency),
-      retries: setting(def.retries),
-      maxBodyBytes: setting(def.maxBodyMB, 1024 * 1024),
-      tls: tlsNode?.addTLSOptions({}),
-      proxy,
-      transport: (def.transport || undefined) as TransportSetting | undefined,
-    });
+    this.settings = def;
+    this.client = new OdooClient(clientOptions(RED, def, this.credentials?.apiKey ?? ''));
     this.on('close', (done: () => void) => {
       this.client.close();
       done();
@@ -55,6 +34,35 @@ export default function (RED: NodeAPI): void {
     OdooConfig,
     { credentials: { apiKey: { type: 'password' } } },
   );
+  registerAdminRoutes(RED, (def, apiKey) => clientOptions(RED, def, apiKey));
+}
+
+/** The client settings of a server node, with its TLS and proxy nodes when they are deployed. */
+function clientOptions(RED: NodeAPI, def: OdooConfigDef, apiKey: string): OdooClientOptions {
+  const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
+  const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
+  const proxy: ProxySettings | undefined = proxyNode
+    ? {
+        url: proxyNode.url,
+        noProxy: proxyNode.noproxy,
+        username: proxyNode.credentials?.username,
+        password: proxyNode.credentials?.password,
+      }
+    : undefined;
+  return {
+    url: def.url ?? '',
+    db: def.db ?? '',
+    username: def.username ?? '',
+    apiKey,
+    translate: errorTranslator(RED),
+    timeoutMs: setting(def.timeout, 1000),
+    concurrency: setting(def.concurrency),
+    retries: setting(def.retries),
+    maxBodyBytes: setting(def.maxBodyMB, 1024 * 1024),
+    tls: tlsNode?.addTLSOptions({}),
+    proxy,
+    transport: (def.transport || undefined) as TransportSetting | undefined,
+  };
 }
 
 /** A numeric setting in the client's unit; empty means the client's default. */

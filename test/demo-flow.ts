@@ -48,7 +48,10 @@ export function demoFlow(target: {
       type: 'comment',
       z: tab,
       name: 'Click an inject button, then look at the debug sidebar (bug icon, top right)',
-      info: 'The server node "Demo Odoo" points at the stand-in Odoo started by npm start. Import more flows from Menu → Import → Examples.',
+      info:
+        'The server node "Demo Odoo" points at the stand-in Odoo started by npm start; open it and press Test connection. ' +
+        "Double-click an Odoo node: Model suggests the server's models, the list buttons pick fields, Preview counts what a domain matches. " +
+        'Import more flows from Menu → Import → Examples.',
       x: 330,
       y: 40,
       wires: [],

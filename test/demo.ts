@@ -6,15 +6,10 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { demoFlow } from './demo-flow';
 import { startStandIn, StandIn } from './stand-in/server';
-
-const repository = path.resolve(__dirname, '..', '..');
-const packageName = (
-  JSON.parse(fs.readFileSync(path.join(repository, 'package.json'), 'utf8')) as { name: string }
-).name;
+import { prepareUserDir } from './support/node-red-process';
 
 interface Target {
   url: string;
@@ -54,47 +49,15 @@ async function odooTarget(): Promise<{ target: Target; standIn?: StandIn }> {
   };
 }
 
-function prepareUserDir(target: Target, port: number): string {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'odoo-node-red-demo-'));
-  fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(repository, path.join(userDir, 'node_modules', packageName), 'dir');
-  fs.writeFileSync(
-    path.join(userDir, 'package.json'),
-    JSON.stringify({
-      name: 'odoo-demo',
-      private: true,
-      dependencies: { [packageName]: `file:${repository}` },
-    }),
-  );
-  fs.writeFileSync(
-    path.join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify(
-      {
-        uiHost: '127.0.0.1',
-        uiPort: port,
-        flowFile: 'flows.json',
-        // The demo's own throw-away directory: credentials stay readable there on purpose.
-        credentialSecret: false,
-        editorTheme: { tours: false },
-        logging: { console: { level: 'info' } },
-      },
-      null,
-      2,
-    )};\n`,
-  );
-  const { flows, configId } = demoFlow(target);
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows, null, 2));
-  fs.writeFileSync(
-    path.join(userDir, 'flows_cred.json'),
-    JSON.stringify({ [configId]: { apiKey: target.apiKey } }),
-  );
-  return userDir;
-}
-
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 1880);
   const { target, standIn } = await odooTarget();
-  const userDir = prepareUserDir(target, port);
+  const { flows, configId } = demoFlow(target);
+  const userDir = prepareUserDir({
+    port,
+    flows,
+    credentials: { [configId]: { apiKey: target.apiKey } },
+  });
   const nodeRed: ChildProcess = spawn(
     process.execPath,
     [

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
@@ -144,4 +145,26 @@ describe(`example flows (${TRANSPORT})`, function () {
       });
     });
   }
+
+  it('06 routes the error by msg.error.code to the matching debug node', async function () {
+    odoo.reset();
+    const flow = readExample('06 Handle Odoo errors.json').map((node) =>
+      node.type === 'odoo-config'
+        ? { ...node, url: odoo.url, db: odoo.db, username: 'admin' }
+        : { ...node, z: 'tab' },
+    );
+    await helper.load([...ODOO_NODES, ...CORE], [{ id: 'tab', type: 'tab' }, ...flow], {
+      odoo_server: { apiKey: odoo.adminApiKey },
+    });
+    const reached = new Promise<string>((resolve) => {
+      for (const id of ['ex6_retry', 'ex6_login', 'ex6_other']) {
+        const debug = helper.getNode(id) as unknown as EventEmitter;
+        debug.on('input', (msg: { error?: { code?: string } }) =>
+          resolve(`${id} ${msg.error?.code}`),
+        );
+      }
+    });
+    (helper.getNode('ex6_inject') as Node & { receive(msg: object): void }).receive({});
+    assert.equal(await reached, 'ex6_other ODOO_USER_ERROR');
+  });
 });

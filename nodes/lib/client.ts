@@ -131,9 +131,6 @@ export class OdooClient {
     this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     this.retries = options.retries ?? DEFAULT_RETRIES;
     try {
-      if (!options.db) this.check.fail('missing-db', {});
-      if (!options.username) this.check.fail('missing-username', {});
-      if (!options.apiKey) this.check.fail('missing-api-key', {});
       this.checkSettings();
       const endpoint = new HttpEndpoint(options.url, {
         translate: this.translate,
@@ -377,9 +374,13 @@ export class OdooClient {
     return session;
   }
 
+  /** Fails before anything is sent when a login detail is missing; `version` needs none. */
   private async authenticate(): Promise<number> {
     const transport = this.usable();
     const { db, username, apiKey } = this.options;
+    if (!db) this.check.fail('missing-db', {});
+    if (!username) this.check.fail('missing-username', {});
+    if (!apiKey) this.check.fail('missing-api-key', {});
     const uid = await this.attempt(true, () => transport.authenticate(db, username, apiKey));
     if (uid === false) throw this.loginRefused();
     return uid;

@@ -24,6 +24,8 @@ export interface OdooCredentials {
 
 export interface OdooConfigNode extends Node<OdooCredentials> {
   client: OdooClient;
+  /** The deployed properties (never the API key, which stays in `credentials`). */
+  settings: OdooConfigDef;
 }
 
 /** An action node's stored properties: `server`, plain ones, and TypedInput pairs. */
