@@ -39,7 +39,7 @@ interface Waiter {
 
 /** The node context key that holds the cursor. */
 const STATE_KEY = 'watch';
-const PAGE_SIZE = 200;
+const PAGE_SIZE = 500;
 /** Failed polls are tried again later and later, up to this (or the interval, if longer). */
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** setTimeout's limit (about 24.8 days). */

@@ -163,13 +163,20 @@ export class ChangeFeed {
   markOf(row: OdooRecord): string {
     const date = row[this.field] as string;
     if (this.field === 'create_date') return date;
+    // With `both`, a version is kept (see forgetOld) while its create_date is in the window too:
+    // a transaction that started before the record was created can write it with an older date.
+    const created = row.create_date;
+    const kept =
+      this.options.mode === 'both' && typeof created === 'string' && created > date
+        ? created
+        : date;
     const values = JSON.stringify(
       this.versionFields.map(({ name, many2one }) => {
         const value = row[name] ?? null;
         return many2one && Array.isArray(value) ? value[0] : value;
       }),
     );
-    return `${date} ${createHash('sha1').update(values).digest('base64url').slice(0, 12)}`;
+    return `${kept} ${createHash('sha1').update(values).digest('base64url').slice(0, 12)}`;
   }
 
   /**
@@ -262,6 +269,8 @@ class Poll {
   private stopped = false;
   /** Where this poll starts reading; null: from the first record. */
   private readonly start: WatchCursor | null;
+  /** Where the previous poll left the cursor. */
+  private readonly previous: WatchCursor | null;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -270,6 +279,7 @@ class Poll {
     private readonly onBatch: BatchHandler,
   ) {
     const { cursor, seenFrom } = state;
+    this.previous = cursor && { ...cursor };
     if (!cursor) {
       this.start = null;
       return;
@@ -304,16 +314,19 @@ class Poll {
   }
 
   /**
-   * `both`: created when this watch has not delivered the record yet and it was created since
-   * the previous poll (with start `all`, every record of the first poll).
+   * `both`: created when the record is new since the previous poll (with start `all`, every
+   * record of the first poll): created after the cursor, or a late commit in the look-back
+   * window that the watch has not delivered.
    */
   private eventOf(row: OdooRecord): WatchEvent {
     const { mode } = this.feed.options;
     if (mode !== 'both') return mode;
     if (Object.hasOwn(this.state.seen, row.id)) return 'updated';
-    if (this.start === null) return 'created';
+    if (this.previous === null) return 'created';
     const created = row.create_date;
-    return typeof created === 'string' && created >= this.start.date ? 'created' : 'updated';
+    if (typeof created !== 'string') return 'updated';
+    if (created > this.previous.date) return 'created';
+    return this.state.seenFrom !== null && created >= this.state.seenFrom ? 'created' : 'updated';
   }
 
   /** Forgets what the look-back window no longer reaches, so that the state stays small. */
