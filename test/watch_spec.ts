@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
-import { startStandIn, StandIn } from './stand-in/server';
-import { helper, ODOO_NODES } from './support/flow';
+import type { StandIn } from './stand-in/server';
+import { helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
 
 /** Node-RED's context module: the test helper never loads configured stores by itself. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,7 +53,14 @@ async function deployWatch(
 ): Promise<Watch> {
   const flowWith = (watchProps: Record<string, unknown>) => [
     { id: 'tab', type: 'tab', label: 'watch' },
-    { id: 'c1', type: 'odoo-config', url: odoo.url, db: odoo.db, username: 'admin' },
+    {
+      id: 'c1',
+      type: 'odoo-config',
+      url: odoo.url,
+      db: odoo.db,
+      username: 'admin',
+      transport: TRANSPORT,
+    },
     {
       id: 'w1',
       type: 'odoo-watch',
@@ -144,11 +151,11 @@ async function deployWatch(
 
 const ids = (messages: Output[]) => messages.map((msg) => (msg.payload as Record_).id);
 
-describe('odoo-watch against the stand-in Odoo', function () {
+describe(`odoo-watch against the stand-in Odoo (${TRANSPORT})`, function () {
   let odoo: StandIn;
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {
@@ -411,7 +418,7 @@ describe('odoo-watch against the stand-in Odoo', function () {
       const sorted = [...keys].sort(([a, x], [b, y]) => (a === b ? x - y : a < b ? -1 : 1));
       assert.deepEqual(keys, sorted, 'sent in (write_date, id) order');
       assert.equal(new Set(ids(sent)).size, total, 'each record once');
-      assert.ok(odoo.count('object', 'execute_kw', 'search_read') >= 3, 'read page by page');
+      assert.ok(odoo.modelCalls('search_read') >= 3, 'read page by page');
     });
 
     it('splits a large poll into several messages with output "poll"', async function () {
@@ -544,7 +551,7 @@ describe('odoo-watch against the stand-in Odoo', function () {
       await watch.poll();
       odoo.resetCalls();
       await Promise.all(['a', 'b', 'c'].map((tag) => watch.input(tag)));
-      assert.equal(odoo.count('object', 'execute_kw', 'search_read'), 2, 'two polls, not three');
+      assert.equal(odoo.modelCalls('search_read'), 2, 'two polls, not three');
     });
 
     it('reports a failed poll to Catch nodes and keeps polling: server down, then back', async function () {
@@ -589,7 +596,7 @@ describe('odoo-watch against the stand-in Odoo', function () {
       odoo.resetCalls();
       await watch.poll();
       assert.equal(watch.errors[watch.errors.length - 1].error.code, 'ODOO_INVALID_INPUT');
-      assert.equal(odoo.count('object'), 0);
+      assert.equal(odoo.modelCalls(), 0);
     });
 
     it('says what is wrong with an interval below one second, and does not poll', async function () {
@@ -597,7 +604,7 @@ describe('odoo-watch against the stand-in Odoo', function () {
       const watch = await deployWatch(odoo, { interval: 0.5 });
       await watch.poll();
       assert.match(watch.errors[0].error.message, /invalid-interval/);
-      assert.equal(odoo.count('object'), 0);
+      assert.equal(odoo.modelCalls(), 0);
     });
 
     it('needs a server', async function () {
