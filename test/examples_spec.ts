@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
+import { OdooClient } from '../nodes/lib/client';
 import type { StandIn } from './stand-in/server';
 import { helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
 
@@ -37,8 +38,65 @@ const CORE_TYPES = [
 ];
 
 interface SpiedNode {
-  on(event: 'call:send' | 'call:error', listener: (call: { args: unknown[] }) => void): void;
+  on(
+    event: 'call:send' | 'call:error' | 'call:status',
+    listener: (call: { args: unknown[] }) => void,
+  ): void;
 }
+
+type HttpRequest = ReturnType<ReturnType<typeof helper.request>['post']>;
+
+/** What an example needs before its inject nodes fire: requests to its endpoints, or changes. */
+type Exercise = (example: {
+  odoo: StandIn;
+  post(path: string, body: object): HttpRequest;
+  node(id: string): SpiedNode;
+}) => Promise<void>;
+
+const WEBHOOK_SECRET = 'test-secret-0123456789abcdef';
+
+const EXERCISES: Record<string, Exercise> = {
+  '02 Webhook creates a partner.json': async ({ post }) => {
+    const answer = await post('/odoo/partners', { name: 'Jane Doe', email: 'jane@example.com' });
+    assert.equal(answer.status, 200);
+    assert.equal(typeof (answer.body as { id: unknown }).id, 'number');
+  },
+  '07 Webhook from Odoo.json': async ({ post }) => {
+    // What Odoo's "Send Webhook Notification" posts for a contact with the field `name` chosen.
+    const notification = {
+      _action: 'Send Webhook Notification(#12)',
+      _id: 14,
+      _model: 'res.partner',
+      id: 14,
+      name: 'Azure Interior',
+    };
+    process.env.ODOO_WEBHOOK_SECRET = WEBHOOK_SECRET;
+    try {
+      const refused = await post('/odoo/webhook/wrong-secret-0123456789', notification);
+      assert.equal(refused.status, 403);
+      const answer = await post(`/odoo/webhook/${WEBHOOK_SECRET}`, notification);
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body, { received: 14, name: 'Azure Interior' });
+    } finally {
+      delete process.env.ODOO_WEBHOOK_SECRET;
+    }
+  },
+  '08 Watch confirmed sales orders.json': async ({ odoo, node }) => {
+    // The first poll notes the orders as they are; an order confirmed afterwards is sent.
+    await new Promise((resolve) => node('ex8_watch').on('call:status', resolve));
+    const client = new OdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      username: 'admin',
+      apiKey: odoo.adminApiKey,
+    });
+    try {
+      await client.execute('sale.order', 'action_confirm', [[3]], {});
+    } finally {
+      client.close();
+    }
+  },
+};
 
 type FlowNode = Record<string, unknown> & { id: string; type: string; wires?: string[][] };
 
@@ -109,6 +167,8 @@ describe(`example flows (${TRANSPORT})`, function () {
             [configId]: { apiKey: odoo.adminApiKey },
           },
         );
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const request = require('supertest') as (app: unknown) => ReturnType<typeof helper.request>;
         const results = new Map<string, unknown>();
         const failures: unknown[] = [];
         for (const node of odooNodes) {
@@ -119,19 +179,13 @@ describe(`example flows (${TRANSPORT})`, function () {
           );
           spied.on('call:error', (call) => failures.push(call.args[0]));
         }
+        await EXERCISES[file]?.({
+          odoo,
+          post: (url, body) => request(httpNodeApp).post(url).send(body),
+          node: (id) => helper.getNode(id) as unknown as SpiedNode,
+        });
         for (const node of flow.filter((candidate) => candidate.type === 'inject')) {
           (helper.getNode(node.id) as Node & { receive(msg: object): void }).receive({});
-        }
-        if (flow.some((node) => node.type === 'http in')) {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const request = require('supertest') as (
-            app: unknown,
-          ) => ReturnType<typeof helper.request>;
-          const answer = await request(httpNodeApp)
-            .post('/odoo/partners')
-            .send({ name: 'Jane Doe', email: 'jane@example.com' });
-          assert.equal(answer.status, 200);
-          assert.equal(typeof (answer.body as { id: unknown }).id, 'number');
         }
         const expected = odooNodes.filter((node) =>
           flow.some((other) => other.wires?.flat().includes(node.id)),

@@ -1606,6 +1606,48 @@ describe('stand-in Odoo', function () {
       assert.throws(() => standIn.records('no.model'), /no model no\.model/);
     });
 
+    it('freezes the clock; keeps log dates to the microsecond as PostgreSQL does', async function () {
+      standIn.setClock('2030-01-02 03:04:05.250000');
+      const first = (await admin.execute('res.partner', 'create', [{ name: 'Clock A' }])) as number;
+      standIn.setClock('2030-01-02 03:04:05.750000');
+      const second = (await admin.execute('res.partner', 'create', [
+        { name: 'Clock B' },
+      ])) as number;
+      standIn.setClock('2030-01-02 03:04:05');
+      await admin.execute('res.partner', 'write', [[second], { name: 'Clock B2' }]);
+      standIn.setClock(undefined);
+      const stored = standIn.records('res.partner').filter((row) => (row.id as number) >= first);
+      assert.deepEqual(
+        stored.map((row) => [row.create_date, row.write_date]),
+        [
+          ['2030-01-02 03:04:05.250000', '2030-01-02 03:04:05.250000'],
+          ['2030-01-02 03:04:05.750000', '2030-01-02 03:04:05'],
+        ],
+      );
+      const read = (await admin.execute('res.partner', 'read', [
+        [first, second],
+        ['write_date'],
+      ])) as Record_[];
+      assert.deepEqual(
+        read.map((row) => row.write_date),
+        ['2030-01-02 03:04:05', '2030-01-02 03:04:05'],
+        'Odoo sends whole seconds',
+      );
+      const ids = async (domain: unknown[]) =>
+        admin.execute('res.partner', 'search', [[['id', '>=', first], ...domain]], { order: 'id' });
+      assert.deepEqual(await ids([['create_date', '>', '2030-01-02 03:04:05']]), [first, second]);
+      assert.deepEqual(await ids([['create_date', '=', '2030-01-02 03:04:05']]), []);
+      assert.deepEqual(await ids([['write_date', '=', '2030-01-02 03:04:05']]), [second]);
+      assert.deepEqual(
+        await admin.execute('res.partner', 'search', [[['id', '>=', first]]], {
+          order: 'create_date desc',
+        }),
+        [second, first],
+        'ordered by the stored microseconds',
+      );
+      assert.throws(() => standIn.setClock('tomorrow'), /setClock expects/);
+    });
+
     it('handles many rows in one call', async function () {
       this.timeout(30000);
       const rows = Array.from({ length: 20000 }, (_, index) => ({

@@ -57,6 +57,21 @@ const INT4_MAX = 2147483647;
 const INT4_MIN = -2147483648;
 const COLLATOR = new Intl.Collator('en-US', { ignorePunctuation: true });
 
+/** PostgreSQL's text for a timestamp: microseconds, and no fraction at all when they are zero. */
+function postgresTimestamp(date: Date): string {
+  const micros = String(date.getUTCMilliseconds() * 1000).padStart(6, '0');
+  return withFraction(serverDatetime(date), micros);
+}
+
+function withFraction(seconds: string, micros: string): string {
+  return /^0+$/.test(micros) ? seconds : `${seconds}.${micros}`;
+}
+
+/** A datetime as Odoo sends it: whole seconds (the stored value may have microseconds). */
+function wireDatetime(value: unknown): unknown {
+  return typeof value === 'string' ? value.slice(0, 19) : value;
+}
+
 function compareText(a: string, b: string): number {
   return COLLATOR.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
@@ -189,6 +204,12 @@ export class Model {
 type Predicate = (row: Row) => boolean;
 
 export class Env {
+  /**
+   * The transaction's `now()` as PostgreSQL keeps it, with microseconds: what Odoo stores in
+   * create_date and write_date (`cr.now()`). `read` shows whole seconds only.
+   */
+  readonly timestamp: string;
+  /** The same time in whole seconds, as Odoo's `fields.Datetime.now()` gives it. */
   readonly now: string;
   private readonly memo: Map<string, unknown>;
 
@@ -196,9 +217,10 @@ export class Env {
     readonly database: Database,
     readonly uid: number,
     readonly context: Context,
-    shared?: { now: string; memo: Map<string, unknown> },
+    shared?: { timestamp: string; memo: Map<string, unknown> },
   ) {
-    this.now = shared?.now ?? serverDatetime(new Date());
+    this.timestamp = shared?.timestamp ?? database.clock();
+    this.now = this.timestamp.slice(0, 19);
     this.memo = shared?.memo ?? new Map();
   }
 
@@ -207,7 +229,7 @@ export class Env {
       this.database,
       this.uid,
       { ...this.context, ...extra },
-      { now: this.now, memo: this.memo },
+      { timestamp: this.timestamp, memo: this.memo },
     );
   }
 
@@ -263,6 +285,7 @@ export class Database {
   private apiKeys = new Map<string, string>();
   private journal: Array<() => void> | null = null;
   private saleSequence = 21;
+  private frozenTime: string | undefined;
   readonly startedAt: Date;
 
   constructor(
@@ -303,6 +326,26 @@ export class Database {
     this.apiKeys = new Map([[ADMIN_API_KEY, 'admin']]);
     this.saleSequence = 21;
     this.journal = null;
+    this.frozenTime = undefined;
+  }
+
+  /** The time each call (transaction) starts at: the real time, or the one `setClock` froze. */
+  clock(): string {
+    return this.frozenTime ?? postgresTimestamp(new Date());
+  }
+
+  /**
+   * Freezes the clock for the calls that follow (tests: several changes in one second, a
+   * transaction that commits a time older than the latest one); undefined lets it run again.
+   */
+  setClock(time: string | Date | undefined): void {
+    if (time === undefined || time instanceof Date) {
+      this.frozenTime = time && postgresTimestamp(time);
+      return;
+    }
+    const match = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/.exec(time);
+    if (!match) throw new Error(`setClock expects YYYY-MM-DD HH:MM:SS[.ffffff], got ${time}`);
+    this.frozenTime = withFraction(match[1], (match[2] ?? '').padEnd(6, '0'));
   }
 
   groupsOf(uid: number): UserSecrets['groups'] | undefined {
@@ -863,6 +906,8 @@ function readValue(
     case 'binary':
       if (typeof value !== 'string' || value === '') return false;
       return env.context.bin_size ? humanSize(value) : value;
+    case 'datetime':
+      return value === null || value === false ? false : wireDatetime(value);
     default:
       return value === null || value === false ? false : value;
   }
@@ -2248,9 +2293,9 @@ function createRecords(env: Env, model: Model, valsList: unknown[]): number[] {
       else row[name] = defaults.get(name) ?? null;
     }
     row.create_uid = env.uid;
-    row.create_date = env.now;
+    row.create_date = env.timestamp;
     row.write_uid = env.uid;
-    row.write_date = env.now;
+    row.write_date = env.timestamp;
     databaseChecks(env, model, row, 'all', false);
     env.database.insertRow(model, row);
     if (model.name === 'res.users') env.database.registerUser(id, passwords[ids.length]);
@@ -2441,7 +2486,11 @@ function writeRecords(env: Env, model: Model, ids: number[], vals: unknown): voi
   for (const row of rows)
     databaseChecks(env, model, { ...row, ...prepared.columns }, changed, true);
   for (const row of rows) {
-    env.database.updateRow(row, { ...prepared.columns, write_uid: env.uid, write_date: env.now });
+    env.database.updateRow(row, {
+      ...prepared.columns,
+      write_uid: env.uid,
+      write_date: env.timestamp,
+    });
   }
   env.invalidate();
   for (const row of rows) applyRelations(env, model, row.id, prepared);
@@ -2772,6 +2821,7 @@ function readGroup(
         if (!values.length) return false;
         const sorted = [...values].sort((a, b) => compareValues(spec.field!, a, b));
         const picked = spec.func === 'min' ? sorted[0] : sorted[sorted.length - 1];
+        if (spec.field!.type === 'datetime') return wireDatetime(picked);
         return typeof picked === 'number' ? number(picked) : picked;
       }
       case 'count':
@@ -3375,7 +3425,7 @@ const BASE_METHODS: Record<string, MethodDef> = {
           state: 'sale',
           date_order: env.now,
           write_uid: env.uid,
-          write_date: env.now,
+          write_date: env.timestamp,
         });
       env.invalidate();
       return true;
@@ -3418,7 +3468,11 @@ const BASE_METHODS: Record<string, MethodDef> = {
         ['cancel', 'sent'].includes(String(row.state)),
       );
       for (const row of rows)
-        env.database.updateRow(row, { state: 'draft', write_uid: env.uid, write_date: env.now });
+        env.database.updateRow(row, {
+          state: 'draft',
+          write_uid: env.uid,
+          write_date: env.timestamp,
+        });
       env.invalidate();
       return true;
     },

@@ -81,6 +81,11 @@ export interface StandIn {
   revokeApiKey(key: string): void;
   setPassword(login: string, password: string): void;
   setUid(login: string, newUid: number): void;
+  /**
+   * Freezes the clock that stamps create_date/write_date (`YYYY-MM-DD HH:MM:SS[.ffffff]` UTC, or a
+   * Date) for the calls that follow; undefined lets it run again. `reset()` lets it run too.
+   */
+  setClock(time: string | Date | undefined): void;
   reset(): void;
   records(model: string): Array<Record<string, unknown>>;
   openConnections(): number;
@@ -683,6 +688,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     revokeApiKey: (key: string) => database.revokeApiKey(key),
     setPassword: (login: string, password: string) => database.setPassword(login, password),
     setUid: (login: string, newUid: number) => database.setUid(login, newUid),
+    setClock: (time: string | Date | undefined) => database.setClock(time),
     reset(): void {
       database.reset();
       faults.clear();

@@ -6,6 +6,7 @@ import odooDelete from '../../nodes/odoo-delete';
 import odooExecute from '../../nodes/odoo-execute';
 import odooRead from '../../nodes/odoo-read';
 import odooSearch from '../../nodes/odoo-search';
+import odooWatch from '../../nodes/odoo-watch';
 import odooWrite from '../../nodes/odoo-write';
 import type { TransportName } from '../../nodes/lib/transport';
 import { startStandIn, StandIn, StandInOptions } from '../stand-in/server';
@@ -33,6 +34,7 @@ export const ODOO_NODES = [
   odooWrite,
   odooDelete,
   odooExecute,
+  odooWatch,
 ];
 
 export interface Server {

@@ -31,6 +31,14 @@ declare module 'node-red-node-test-helper' {
       credentials?: Record<string, Record<string, string>>,
     ): Promise<void>;
     unload(): Promise<void>;
+    /** Stops the flows without forgetting node contexts (unlike unload). */
+    clearFlows(): Promise<void>;
+    /** Deploys a new version of the loaded flows (`nodes`: only the changed nodes restart). */
+    setFlows(
+      flow: object[],
+      type: 'full' | 'flows' | 'nodes',
+      credentials?: Record<string, Record<string, string>>,
+    ): Promise<void>;
     getNode(id: string): Node;
     startServer(done?: () => void): void;
     stopServer(done?: () => void): void;
