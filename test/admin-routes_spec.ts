@@ -95,6 +95,7 @@ describe('admin routes of odoo-config', function () {
         assert.equal(answer.status, 200, answer.text);
         assert.deepEqual(answer.body, {
           ok: true,
+          transport: 'xmlrpc',
           version: '17.0-20240709',
           serie: '17.0',
           db: odoo.db,
@@ -104,6 +105,22 @@ describe('admin routes of odoo-config', function () {
         });
         assert.equal(odoo.count('common', 'version'), 1);
         assert.equal(odoo.count('common', 'authenticate'), 1);
+      });
+
+      it("tests over the dialog's transport and says which one answered", async function () {
+        const odoo19 = await startStandIn({ version: '19.0' });
+        try {
+          const answer = await post('/odoo-config/test', {
+            id: 'new-node',
+            ...dialog({ url: odoo19.url, transport: 'auto' }),
+          });
+          assert.equal(answer.status, 200, answer.text);
+          const body = answer.body as { transport: string; version: string };
+          assert.equal(body.transport, 'json2');
+          assert.equal(body.version, '19.0');
+        } finally {
+          await odoo19.close();
+        }
       });
 
       it('uses the stored key when the editor sends the placeholder for a deployed node', async function () {

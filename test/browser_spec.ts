@@ -189,7 +189,7 @@ describe('the editor in a real browser (Chromium against npm start)', function (
     await result.filter({ hasText: 'Connected' }).waitFor();
     assert.match(
       await result.innerText(),
-      /^Connected: Odoo 17\.0-20240709, database "odootest", user Mitchell Admin \(uid 2\)\./,
+      /^Connected over xmlrpc: Odoo 17\.0-20240709, database "odootest", user Mitchell Admin \(uid 2\)\./,
     );
     await shot('test-connection');
     await page.click('#node-config-dialog-ok');

@@ -359,7 +359,7 @@ describe('fault injection: whatever the server does, every message ends once, No
           assert.equal(outcomes.length, 1, 'done is called exactly once');
           await helper.unload();
           await eventually(() => odoo.openConnections() === 0, 'no socket left open');
-          assert.ok(activeTimers() <= timersBefore, 'no timer left behind');
+          await eventually(() => activeTimers() <= timersBefore, 'no timer left behind');
         });
       }
     });

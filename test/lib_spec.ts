@@ -241,7 +241,14 @@ describe('the Odoo client library', function () {
       assert.deepEqual(catalog.errors, MESSAGES);
     });
 
-    it('every language has every key of en-US', function () {
+    it('every language has every key of en-US, with the same placeholders', function () {
+      const textsOf = (value: unknown, prefix = ''): Record<string, string> =>
+        typeof value === 'object' && value !== null
+          ? Object.assign(
+              {},
+              ...Object.entries(value).map(([key, item]) => textsOf(item, `${prefix}${key}.`)),
+            )
+          : { [prefix.slice(0, -1)]: String(value) };
       const keysOf = (value: unknown, prefix = ''): string[] =>
         typeof value === 'object' && value !== null
           ? Object.entries(value).flatMap(([key, item]) => keysOf(item, `${prefix}${key}.`))
@@ -257,6 +264,20 @@ describe('the Odoo client library', function () {
             JSON.parse(fs.readFileSync(path.join(locales, language, file), 'utf8')),
           );
           assert.deepEqual(translated.sort(), [...english].sort(), `${language}/${file}`);
+          const placeholders = (text: string) => (text.match(/__[a-zA-Z]+__/g) ?? []).sort();
+          const englishTexts = textsOf(
+            JSON.parse(fs.readFileSync(path.join(locales, 'en-US', file), 'utf8')),
+          );
+          const translatedTexts = textsOf(
+            JSON.parse(fs.readFileSync(path.join(locales, language, file), 'utf8')),
+          );
+          for (const [key, text] of Object.entries(englishTexts)) {
+            assert.deepEqual(
+              placeholders(translatedTexts[key]),
+              placeholders(text),
+              `${language}/${file} ${key}`,
+            );
+          }
           assert.ok(
             fs.existsSync(path.join(locales, language, file.replace('.json', '.html'))),
             `${language} help`,

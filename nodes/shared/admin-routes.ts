@@ -86,6 +86,7 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
       username: text(body.username),
       tls: configNode(body.tls, 'tls-config'),
       proxy: configNode(body.proxy, 'http proxy'),
+      transport: text(body.transport),
     };
     let apiKey = typeof body.apiKey === 'string' ? body.apiKey : '';
     const url = checkedUrl(settings.url);
@@ -144,8 +145,10 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
         .then((rows) => (Array.isArray(rows) ? (rows[0] as { name?: unknown })?.name : undefined))
         .catch(() => undefined);
       const major = Number.parseInt(String(version.server_serie ?? version.server_version), 10);
+      const { transport } = await client.describe();
       return {
         ok: true,
+        transport,
         version: version.server_version,
         serie: version.server_serie,
         db,
