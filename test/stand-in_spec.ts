@@ -1573,6 +1573,7 @@ describe('stand-in Odoo', function () {
           model: 'res.partner',
           modelMethod: 'search',
           uid: 2,
+          args: [[]],
         },
         {
           service: 'object',
@@ -1580,6 +1581,7 @@ describe('stand-in Odoo', function () {
           model: 'res.partner',
           modelMethod: 'nope',
           uid: 2,
+          args: [[]],
         },
       ]);
       assert.equal(standIn.count('object'), 2);
@@ -1646,6 +1648,89 @@ describe('stand-in Odoo', function () {
         'ordered by the stored microseconds',
       );
       assert.throws(() => standIn.setClock('tomorrow'), /setClock expects/);
+    });
+
+    it('seeds synthetic partners that search, read and count like created ones', async function () {
+      const { first, last } = standIn.seedPartners(250);
+      assert.equal(last - first, 249);
+      assert.equal(await admin.execute('res.partner', 'search_count', [[]]), 36 + 250);
+      const [record] = (await admin.execute('res.partner', 'read', [
+        [first],
+        ['name', 'email', 'country_id', 'category_id', 'active', 'display_name'],
+      ])) as Record_[];
+      assert.equal(record.name, `Alice Martin ${first}`);
+      assert.equal(record.email, `alice.martin.${first}@example.com`);
+      assert.ok(Array.isArray(record.country_id));
+      assert.deepEqual(record.category_id, []);
+      assert.equal(record.active, true);
+      assert.equal(record.display_name, record.name);
+      const created = (await admin.execute('res.partner', 'create', [{ name: 'After' }])) as number;
+      assert.equal(created, last + 1);
+    });
+
+    it('orders by id through the index exactly as filtering and sorting would', async function () {
+      standIn.seedPartners(60);
+      await admin.execute('res.partner', 'unlink', [[45, 50, 51]]);
+      await admin.execute('res.partner', 'write', [[46, 60], { active: false }]);
+      const all = (await admin.execute('res.partner', 'search', [[]], {
+        order: 'name',
+      })) as number[];
+      const ascending = [...all].sort((a, b) => a - b);
+      const where = (test: (id: number) => boolean) => ascending.filter(test);
+      const cases: [unknown[], string, number, number | undefined, number[]][] = [
+        [[], 'id', 0, undefined, ascending],
+        [[], 'id desc', 3, 7, [...ascending].reverse().slice(3, 10)],
+        [[['id', '>', 44]], 'id', 0, 5, where((id) => id > 44).slice(0, 5)],
+        [
+          [['id', '<', 47]],
+          'id DESC, name',
+          0,
+          4,
+          where((id) => id < 47)
+            .reverse()
+            .slice(0, 4),
+        ],
+        [
+          [
+            ['id', '>=', 40],
+            ['id', '<=', 47],
+          ],
+          'id',
+          1,
+          undefined,
+          where((id) => id >= 40 && id <= 47).slice(1),
+        ],
+        [
+          ['|', ['id', '=', 3], ['id', '>', 90]],
+          'id',
+          0,
+          undefined,
+          where((id) => id === 3 || id > 90),
+        ],
+      ];
+      for (const [domain, order, offset, limit, expected] of cases) {
+        const kwargs = { order, offset, ...(limit === undefined ? {} : { limit }) };
+        const found = await admin.execute('res.partner', 'search', [domain], kwargs);
+        assert.deepEqual(found, expected, `${JSON.stringify(domain)} ${order}`);
+      }
+    });
+
+    it('tells each call before answering it and runs methods between calls', async function () {
+      const seen: string[] = [];
+      standIn.onCall((call) => {
+        seen.push(`${call.modelMethod} ${JSON.stringify(call.kwargs)}`);
+        if (call.modelMethod === 'search_count') {
+          standIn.execute('res.partner', 'create', [{ name: 'Sneaked in' }]);
+        }
+      });
+      assert.equal(await admin.execute('res.partner', 'search_count', [[]], { limit: 99 }), 37);
+      standIn.onCall(undefined);
+      await admin.execute('res.partner', 'search', [[]]);
+      assert.deepEqual(seen, ['search_count {"limit":99}']);
+      assert.throws(
+        () => standIn.execute('res.partner', 'create', [{ email: 'x@example.com' }]),
+        /Contacts require a name/,
+      );
     });
 
     it('handles many rows in one call', async function () {

@@ -166,11 +166,45 @@ export class Field {
   }
 }
 
+/**
+ * A model's records by id. It counts changes to its set of ids, so the ids in ascending order
+ * (what Postgres walks through the primary-key index) are sorted once, not on every call.
+ */
+export class RowTable extends Map<number, Row> {
+  private changes = 0;
+  private sorted: { changes: number; ids: number[] } | undefined;
+
+  override set(id: number, row: Row): this {
+    if (!this.has(id)) this.changes++;
+    return super.set(id, row);
+  }
+
+  override delete(id: number): boolean {
+    const deleted = super.delete(id);
+    if (deleted) this.changes++;
+    return deleted;
+  }
+
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+
+  idsInOrder(): number[] {
+    if (this.sorted?.changes !== this.changes) {
+      const ids = [...this.keys()];
+      if (ids.some((id, index) => index > 0 && ids[index - 1] > id)) ids.sort((a, b) => a - b);
+      this.sorted = { changes: this.changes, ids };
+    }
+    return this.sorted.ids;
+  }
+}
+
 export class Model {
   readonly name: string;
   readonly fields = new Map<string, Field>();
   readonly fieldList: Field[];
-  rows = new Map<number, Row>();
+  rows = new RowTable();
   nextId = 1;
 
   /** Stored columns a client may set (not id, not the log-access fields). */
@@ -304,7 +338,7 @@ export class Database {
     );
     const demo = demoDatabase(installedAt);
     for (const model of this.models.values()) {
-      model.rows = new Map();
+      model.rows = new RowTable();
       const defaults = model.fieldList.filter(
         (entry) =>
           entry.column &&
@@ -1705,10 +1739,75 @@ function searchRows(env: Env, model: Model, domain: unknown, options: SearchOpti
   const terms = parseOrder(env, model, options.order);
   const offset = sqlCount(options.offset, 'OFFSET') ?? 0;
   const limit = sqlCount(options.limit, 'LIMIT');
+  if (terms[0]?.field.name === 'id' && !terms[0].byId) {
+    return idOrderScan(model, domain, predicate, terms[0].descending, offset, limit);
+  }
   const matching: Row[] = [];
   for (const row of model.rows.values()) if (predicate(row)) matching.push(row);
   const sorted = sortRows(env, model, matching, terms);
   return sorted.slice(offset, limit === undefined ? undefined : offset + limit);
+}
+
+/** search_count: no ordering, and it stops at the limit, as Postgres does. */
+function countRows(env: Env, model: Model, domain: unknown, limit: unknown): number {
+  const predicate = compileDomain(env, model, domain);
+  const most = sqlCount(limit, 'LIMIT') ?? Infinity;
+  let count = 0;
+  for (const row of model.rows.values()) {
+    if (count >= most) break;
+    if (predicate(row)) count++;
+  }
+  return count;
+}
+
+/**
+ * ORDER BY id as Postgres runs it: walk the primary key from the bound that leading
+ * `('id', '>', n)`-style conditions give, stop once offset + limit rows matched. This keeps a
+ * keyset-paged read of a million records fast; the result is the same as filtering and sorting.
+ */
+function idOrderScan(
+  model: Model,
+  domain: unknown,
+  predicate: Predicate,
+  descending: boolean,
+  offset: number,
+  limit: number | undefined,
+): Row[] {
+  let low = -Infinity;
+  let high = Infinity;
+  for (const item of Array.isArray(domain) ? domain : []) {
+    if (!Array.isArray(item)) break;
+    const [name, operator, value] = item as unknown[];
+    if (name !== 'id' || !isInt(value)) continue;
+    if (operator === '>') low = Math.max(low, value + 1);
+    else if (operator === '>=') low = Math.max(low, value);
+    else if (operator === '<') high = Math.min(high, value - 1);
+    else if (operator === '<=') high = Math.min(high, value);
+  }
+  const ids = model.rows.idsInOrder();
+  const first = firstIndexAtLeast(ids, low);
+  const last = firstIndexAtLeast(ids, high + 1) - 1;
+  const wanted = limit === undefined ? Infinity : offset + limit;
+  const matching: Row[] = [];
+  const step = descending ? -1 : 1;
+  for (let index = descending ? last : first; index >= first && index <= last; index += step) {
+    const row = model.rows.get(ids[index])!;
+    if (!predicate(row)) continue;
+    matching.push(row);
+    if (matching.length >= wanted) break;
+  }
+  return matching.slice(offset);
+}
+
+function firstIndexAtLeast(sorted: number[], bound: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < bound) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function searchIds(env: Env, model: Model, domain: unknown, options: SearchOptions = {}): number[] {
@@ -3168,7 +3267,7 @@ const BASE_METHODS: Record<string, MethodDef> = {
     noLang: true,
     run: ({ env, model, args }) => {
       checkAccess(env, model, 'read');
-      return searchRows(env, model, args.domain, { limit: args.limit }).length;
+      return countRows(env, model, args.domain, args.limit);
     },
   },
   search_read: {

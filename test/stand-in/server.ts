@@ -30,6 +30,7 @@ import { FaultInjector, FaultRule } from './fault-injection';
 import { Json2Call, answerJson2, answerVersion } from './json2';
 import { HttpAnswer, answerDatabaseList, answerJsonRpc } from './jsonrpc';
 import { Database, Version } from './orm';
+import { seedPartners } from './synthetic';
 import {
   Flavor,
   MarshalOptions,
@@ -62,6 +63,9 @@ export interface CallRecord {
   login?: string;
   /** JSON-2: one of the two calls a client makes to learn who its API key belongs to. */
   authentication?: boolean;
+  /** execute_kw's args and kwargs (never the credentials). */
+  args?: unknown;
+  kwargs?: unknown;
 }
 
 export interface StandIn {
@@ -88,6 +92,17 @@ export interface StandIn {
   setClock(time: string | Date | undefined): void;
   reset(): void;
   records(model: string): Array<Record<string, unknown>>;
+  /** Adds `count` synthetic contacts (volume tests, benchmarks); returns their first and last id. */
+  seedPartners(count: number): { first: number; last: number };
+  /** Runs a method as admin inside the server, as another Odoo user would between two calls. */
+  execute(
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs?: Record<string, unknown>,
+  ): unknown;
+  /** Calls `listener` with each call received, before it is answered (undefined: stop). */
+  onCall(listener: ((call: CallRecord) => void) | undefined): void;
   openConnections(): number;
   /** Orders failures (see fault-injection.ts); `clearFaults` cancels those not yet used. */
   injectFault(rule: FaultRule): void;
@@ -98,6 +113,8 @@ export interface StandIn {
   restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+const ADMIN_UID = 2;
 
 const VERSIONS: Record<Version, { serverVersion: string; info: unknown[] }> = {
   '16.0': { serverVersion: '16.0', info: [16, 0, 0, 'final', 0, ''] },
@@ -176,6 +193,7 @@ interface Route {
 
 class StandInServer {
   readonly calls: CallRecord[] = [];
+  listener: ((call: CallRecord) => void) | undefined;
   private readonly flavor: Flavor;
   private readonly marshal: MarshalOptions;
 
@@ -366,10 +384,13 @@ class StandInServer {
       if (typeof params[3] === 'string') entry.model = params[3];
       if (typeof params[4] === 'string') entry.modelMethod = params[4];
       if (typeof params[1] === 'number' && Number.isInteger(params[1])) entry.uid = params[1];
+      if (method === 'execute_kw' && params.length > 5) entry.args = params[5];
+      if (method === 'execute_kw' && params.length > 6) entry.kwargs = params[6];
     } else if (service === 'common' && typeof params[1] === 'string') {
       entry.login = params[1];
     }
     this.calls.push(entry);
+    this.listener?.(entry);
   }
 
   dispatch(service: string, method: string, params: unknown[]): unknown {
@@ -693,6 +714,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       database.reset();
       faults.clear();
       standIn.calls.length = 0;
+      standIn.listener = undefined;
+    },
+    seedPartners: (count: number) => seedPartners(database, count),
+    execute: (model, method, args, kwargs = {}) =>
+      database.callKw(ADMIN_UID, model, method, args, kwargs),
+    onCall(listener): void {
+      standIn.listener = listener;
     },
     records(model: string): Array<Record<string, unknown>> {
       const table = database.models.get(model);
