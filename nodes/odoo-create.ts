@@ -9,7 +9,8 @@ export default function (RED: NodeAPI): void {
       values: { value: 'payload', type: 'msg' },
       context: { value: '', type: 'json' },
     },
-    run: (client, input) => client.create(input),
+    run: (client, input, def, progress) =>
+      client.create(input, { batchSize: def.batchSize, onProgress: progress }),
     summary: (result) => ({
       key: 'created',
       params: { count: Array.isArray(result) ? result.length : 1 },

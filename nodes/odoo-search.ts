@@ -1,6 +1,7 @@
 import type { NodeAPI } from 'node-red';
 import type { SearchParams } from './lib/client';
 import { registerActionNode } from './shared/action-node';
+import { checkSplit, PagedResult } from './shared/sequence';
 
 export default function (RED: NodeAPI): void {
   registerActionNode<Omit<SearchParams, 'returns'>>(RED, 'odoo-search', {
@@ -13,11 +14,14 @@ export default function (RED: NodeAPI): void {
       order: { value: '', type: 'str' },
       context: { value: '', type: 'json' },
     },
-    run: (client, input, def) => client.search({ ...input, returns: def.returns || 'records' }),
-    summary: (result, def) => {
-      if (typeof result === 'number') return { key: 'count', params: { count: result } };
-      const count = Array.isArray(result) ? result.length : 0;
-      return { key: def.returns === 'ids' ? 'ids' : 'records', params: { count } };
+    run: async (client, input, def) => {
+      const returns = def.returns || 'records';
+      if (returns === 'count') return client.search({ ...input, returns });
+      const split = checkSplit(RED, def.split);
+      const pageSize = client.check.pageSize(def.pageSize);
+      const pages = client.searchPages({ ...input, returns }, { pageSize });
+      return new PagedResult(pages, split, pageSize, returns === 'ids' ? 'ids' : 'records');
     },
+    summary: (result) => ({ key: 'count', params: { count: result as number } }),
   });
 }

@@ -20,6 +20,7 @@ const coreNodes = [
   'function/15-change',
   'function/10-switch',
   'network/21-httpin',
+  'sequence/17-split',
 ];
 const CORE = coreNodes.map(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,6 +34,7 @@ const CORE_TYPES = [
   'switch',
   'http in',
   'http response',
+  'join',
   'catch',
   'tab',
 ];

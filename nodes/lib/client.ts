@@ -1,7 +1,9 @@
+import { createInBatches } from './batching';
 import { isOdooError, OdooError } from './errors';
 import { HttpEndpoint, ProxySettings, TlsSettings } from './http';
 import { Limiter } from './limiter';
 import { englishMessage, Translate } from './messages';
+import { readPages, SearchPage } from './paging';
 import { isPlainObject, ParamChecker } from './params';
 import { retryDelay } from './retry';
 import { TRANSPORT_SETTINGS } from './transport';
@@ -56,6 +58,13 @@ export interface SearchParams {
   returns?: unknown;
 }
 
+export interface PagingOptions {
+  /** The most rows asked for in one call (default 1000). */
+  pageSize?: unknown;
+}
+
+export type { SearchPage };
+
 export interface ReadParams {
   model: unknown;
   ids: unknown;
@@ -67,6 +76,13 @@ export interface CreateParams {
   model: unknown;
   values: unknown;
   context?: unknown;
+}
+
+export interface BatchOptions {
+  /** Records per `create` call; 0 or undefined sends the whole list in one call. */
+  batchSize?: unknown;
+  /** Called after each batch with the records created so far. */
+  onProgress?: (created: number, total: number) => void;
 }
 
 export interface WriteParams extends CreateParams {
@@ -257,6 +273,33 @@ export class OdooClient {
     return this.execute(model, returns === 'records' ? 'search_read' : 'search', [domain], kwargs);
   }
 
+  /**
+   * The records (`search_read`) or ids (`search`) of a search, page by page: never more than
+   * `pageSize` rows per call, nothing skipped or repeated when records change meanwhile (see
+   * paging.ts for how, per order). Every parameter is checked before the first call.
+   */
+  async *searchPages(
+    params: SearchParams,
+    options: PagingOptions = {},
+  ): AsyncGenerator<SearchPage, void, undefined> {
+    const model = this.check.model(params.model);
+    const domain = this.check.domain(params.domain);
+    const returns = params.returns ?? 'records';
+    if (returns !== 'records' && returns !== 'ids')
+      this.check.fail('invalid-returns', { value: String(returns) });
+    const query = {
+      records: returns === 'records',
+      domain,
+      fields: returns === 'records' ? this.check.fields(params.fields) : undefined,
+      offset: this.check.count('offset', params.offset),
+      limit: this.check.count('limit', params.limit),
+      order: this.check.order(params.order),
+      context: this.check.context(params.context),
+      pageSize: this.check.pageSize(options.pageSize),
+    };
+    yield* readPages(query, (method, args, kwargs) => this.execute(model, method, args, kwargs));
+  }
+
   async read(params: ReadParams): Promise<unknown> {
     const model = this.check.model(params.model);
     const ids = this.check.ids(params.ids);
@@ -264,10 +307,18 @@ export class OdooClient {
     return this.execute(model, 'read', [ids], kwargs);
   }
 
-  async create(params: CreateParams): Promise<unknown> {
+  /** One record (an object) or many (an array); with a batch size, many go in batches. */
+  async create(params: CreateParams, options: BatchOptions = {}): Promise<unknown> {
     const model = this.check.model(params.model);
     const values = this.check.createValues(params.values);
-    return this.execute(model, 'create', [values], this.kwargs({}, params.context));
+    const batchSize = this.check.batchSize(options.batchSize);
+    const kwargs = this.kwargs({}, params.context);
+    if (!Array.isArray(values) || batchSize === 0 || values.length <= batchSize) {
+      return this.execute(model, 'create', [values], kwargs);
+    }
+    const create = (batch: Record<string, unknown>[]) =>
+      this.execute(model, 'create', [batch], kwargs);
+    return createInBatches(values, batchSize, create, this.translate, options.onProgress);
   }
 
   async write(params: WriteParams): Promise<unknown> {

@@ -21,6 +21,14 @@ export const MESSAGES = {
   'invalid-args': 'args must be an array of positional arguments (got __value__)',
   'invalid-kwargs': 'kwargs must be an object of keyword arguments (got __value__)',
   'invalid-returns': 'returns must be "records", "ids" or "count" (got __value__)',
+  'invalid-page-size': 'pageSize must be a whole number from 1, such as 1000 (got __value__)',
+  'invalid-batch-size':
+    'batchSize must be a whole number: 0 for one call, or the records per call such as 500 (got __value__)',
+  'invalid-split': 'split must be "none", "page" or "record" (got __value__)',
+  'batch-failed':
+    'batch __batch__ of __batches__ failed; the __created__ records before it were created (their ids are in msg.error.cause.createdIds) and no later batch was sent',
+  'sent-before-failure':
+    '__sent__ records had already been sent in __messages__ messages with msg.parts.id "__id__"',
   'invalid-value': '__path__ cannot be sent to Odoo: __reason__',
   'invalid-property': '__name__ could not be evaluated: __reason__',
   'missing-config': 'no Odoo server is configured: open the node and choose or add an Odoo server',

@@ -2,6 +2,8 @@ import { OdooError } from './errors';
 import { describeValue, englishMessage, MessageKey, MessageParams, Translate } from './messages';
 import { setOwn } from './objects';
 
+export const DEFAULT_PAGE_SIZE = 1000;
+
 /**
  * Checks the shape of every parameter before anything is sent, and turns JavaScript values into
  * what Odoo accepts over the wire.
@@ -62,6 +64,26 @@ export class ParamChecker {
     if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
     return this.invalid('invalid-count', value, { name });
+  }
+
+  /** Rows per call when a search is read page by page (default 1000). */
+  pageSize(value: unknown): number {
+    return this.wholeNumber('invalid-page-size', value, 1, DEFAULT_PAGE_SIZE);
+  }
+
+  /** Records per `create` call; 0 (the default) sends the whole list in one call. */
+  batchSize(value: unknown): number {
+    return this.wholeNumber('invalid-batch-size', value, 0, 0);
+  }
+
+  /** Plain node properties arrive as text from the editor: digits are accepted too. */
+  private wholeNumber(key: MessageKey, value: unknown, min: number, fallback: number): number {
+    if (value === undefined || value === null || value === '') return fallback;
+    const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min) {
+      return this.invalid(key, value);
+    }
+    return number;
   }
 
   order(value: unknown): string | undefined {

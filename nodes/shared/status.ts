@@ -27,6 +27,26 @@ export function showStatus(RED: NodeAPI, node: Node, kind: StatusKind, text?: St
   node.status({ ...LOOK[kind], text: params ? RED._(qualified, params) : qualified });
 }
 
+const PROGRESS_EVERY_MS = 250;
+
+/** Shows progress while a long read or write runs, at most four times a second. */
+export function progressReporter(
+  RED: NodeAPI,
+  node: Node,
+): (count: number, total?: number) => void {
+  let shownAt = 0;
+  return (count, total) => {
+    const now = Date.now();
+    if (now - shownAt < PROGRESS_EVERY_MS) return;
+    shownAt = now;
+    const text: StatusText =
+      total === undefined
+        ? { key: 'progress-open', params: { count } }
+        : { key: 'progress', params: { count, total } };
+    showStatus(RED, node, 'requesting', text);
+  };
+}
+
 export function errorStatus(code: OdooErrorCode | undefined): StatusText {
   return { key: code ?? 'error' };
 }
