@@ -6,6 +6,7 @@ import { strict as assert } from 'assert';
 import { Agent, IncomingHttpHeaders, request } from 'http';
 import { Readable } from 'stream';
 import { StandIn, StandInOptions, startStandIn } from './stand-in/server';
+import { parseMethodCall, parsePlainMethodCall } from './stand-in/xmlrpc';
 
 // The xmlrpc package ships no typings for its serializer and deserializer modules.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -418,6 +419,30 @@ describe('stand-in Odoo', function () {
       assert.match(
         exceptionLine(fault!.faultString),
         /^xml\.parsers\.expat\.ExpatError: not well-formed \(invalid token\): line \d+, column \d+$/,
+      );
+    });
+
+    it('reads plain requests on its fast path exactly as through the Deserializer', async function () {
+      const samples: unknown[][] = [
+        ['odootest', 2, 'key', 'res.partner', 'create', [[{ name: 'A & B <c>', email: '' }]]],
+        [']]>', 'x]]>y', '<b>bold</b> & more'],
+        [[-7, 0, 2147483647, 1.5, -0.25, true, false, 'Zoë 日本 😀', '  spaced  ', '']],
+        [{ nested: { list: [[], {}, [1, [2, ['three']]]], empty: {} }, 'odd key': 'x' }],
+      ];
+      for (const params of samples) {
+        const body = serializeMethodCall('execute_kw', params);
+        const fast = parsePlainMethodCall(body);
+        assert.deepEqual(fast, { method: 'execute_kw', params });
+        // A comment is not a plain value: it sends the same request down the Deserializer path.
+        const slow = body.replace('<params>', '<params><!-- slow path -->');
+        assert.equal(parsePlainMethodCall(slow), undefined);
+        assert.deepEqual(await parseMethodCall(Buffer.from(slow)), fast);
+      }
+      const dated = serializeMethodCall('write', [new Date(0), 2 ** 40]);
+      assert.equal(
+        parsePlainMethodCall(dated),
+        undefined,
+        'dates and long integers go the slow way',
       );
     });
 

@@ -3,8 +3,6 @@
  * imported before the test started. They are stored directly, with every column a created record
  * has, so a million of them take seconds rather than a million `create` calls.
  */
-import type { Row } from './data';
-import { serverDatetime } from './data';
 import type { Database } from './orm';
 
 const ADMIN_UID = 2;
@@ -23,32 +21,28 @@ const CITIES = [
 export function seedPartners(database: Database, count: number): { first: number; last: number } {
   const partners = database.models.get('res.partner')!;
   const countries = [...database.models.get('res.country')!.rows.keys()];
-  const now = serverDatetime(new Date());
+  const timestamp = database.clock();
   const special: Record<string, unknown> = {
-    now,
+    now: timestamp.slice(0, 19),
     uid: ADMIN_UID,
     context_lang: null,
     context_tz: null,
   };
-  const values = new Map<string, unknown>([['id', 0]]);
+  const defaults = new Map<string, unknown>([
+    ['create_uid', ADMIN_UID],
+    ['create_date', timestamp],
+    ['write_uid', ADMIN_UID],
+    ['write_date', timestamp],
+  ]);
   for (const column of partners.columns) {
     const value = column.spec.default;
-    if (column.type === 'many2many') values.set(column.name, []);
-    else if (typeof value === 'string' && value in special) values.set(column.name, special[value]);
-    else values.set(column.name, value ?? null);
+    if (column.type === 'many2many') defaults.set(column.name, []);
+    else if (typeof value === 'string' && value in special)
+      defaults.set(column.name, special[value]);
+    else defaults.set(column.name, value ?? null);
   }
-  for (const [name, value] of Object.entries({
-    create_uid: ADMIN_UID,
-    create_date: now,
-    write_uid: ADMIN_UID,
-    write_date: now,
-  })) {
-    values.set(name, value);
-  }
-  const names = [...values.keys()];
-  const makeRow = rowFactory(names);
-  const slots = [...values.values()];
-  const slot = (name: string) => names.indexOf(name);
+  const slots = partners.rowLayout.map((key) => defaults.get(key) ?? null);
+  const slot = (key: string) => partners.rowLayout.indexOf(key);
   const [id, name, email, phone, street, city, zip, country] = [
     'id',
     'name',
@@ -76,17 +70,7 @@ export function seedPartners(database: Database, count: number): { first: number
     slots[zip] = place[1];
     slots[country] = countries[index % countries.length];
     for (const column of manyToMany) slots[column] = [];
-    partners.rows.set(newId, makeRow(slots));
+    partners.rows.set(newId, partners.newRow(slots));
   }
   return { first, last: partners.nextId - 1 };
-}
-
-/**
- * A function building a row from its column values as one object literal, so V8 lays out every
- * row with the same compact shape (a row filled column by column would become a dictionary, about
- * ten times larger: a million of them would not fit).
- */
-function rowFactory(names: string[]): (values: unknown[]) => Row {
-  const members = names.map((column, index) => `${JSON.stringify(column)}: values[${index}]`);
-  return new Function('values', `return { ${members.join(', ')} };`) as (values: unknown[]) => Row;
 }
