@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { NodeAPI } from 'node-red';
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import { progressReporter, showStatus } from '../nodes/shared/status';
 import { startStandIn, StandIn } from './stand-in/server';
 import { deploy, Deployed, errorOf, helper, payloadOf, Server } from './support/flow';
 
@@ -512,5 +513,26 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       assert.match(error.message, /batchSize must be a whole number: 0 for one call/);
       assert.equal(odoo.count('object'), 0);
     });
+  });
+});
+
+describe('progress status', function () {
+  it('looks a text up once, fills in its numbers, and shows at most four a second', function () {
+    const lookups: string[] = [];
+    const RED = {
+      _: (key: string) => {
+        lookups.push(key);
+        return key.endsWith(':status.progress') ? '__count__ / __total__' : key;
+      },
+    } as unknown as NodeAPI;
+    const shown: NodeStatus[] = [];
+    const node = { status: (status: NodeStatus) => shown.push(status) } as unknown as Node;
+    const progress = progressReporter(RED, node);
+    progress(1000, 36000);
+    progress(2000, 36000);
+    assert.deepEqual(shown, [{ fill: 'blue', shape: 'dot', text: '1000 / 36000' }]);
+    showStatus(RED, node, 'requesting', { key: 'progress', params: { count: 5, total: 9 } });
+    assert.equal(shown[1].text, '5 / 9');
+    assert.equal(lookups.filter((key) => key.endsWith(':status.progress')).length, 1);
   });
 });

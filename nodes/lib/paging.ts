@@ -60,15 +60,18 @@ interface Batch {
 
 /**
  * The pages of a search. Each page is yielded once the following one has been read (or is known
- * not to exist), so the last page says so: at most two pages are held at any time.
+ * not to exist), so the last page says so; the one after is asked for meanwhile, so Odoo works on
+ * it while the flow handles the current page. At most three pages are held at any time.
  */
 export async function* readPages(query: PagedQuery, call: ModelCall): AsyncGenerator<SearchPage> {
   const direction = idDirection(query.order);
-  const batches = direction
-    ? cursorBatches(query, call, direction)
-    : query.records
-      ? snapshotBatches(query, call)
-      : idSnapshotBatches(query, call);
+  const batches = readAhead(
+    direction
+      ? cursorBatches(query, call, direction)
+      : query.records
+        ? snapshotBatches(query, call)
+        : idSnapshotBatches(query, call),
+  );
   let held: Batch | undefined;
   let start = 0;
   for await (const batch of batches) {
@@ -84,6 +87,27 @@ export async function* readPages(query: PagedQuery, call: ModelCall): AsyncGener
     if (batch.complete) break;
   }
   yield { rows: held?.rows ?? [], start, last: true, expected: start + (held?.rows.length ?? 0) };
+}
+
+/** Asks for the next batch as soon as one is handed out, unless that one is the last. */
+async function* readAhead(source: AsyncGenerator<Batch>): AsyncGenerator<Batch> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const { value, done } = await next;
+      if (done) return;
+      if (value.complete) {
+        yield value;
+        return;
+      }
+      next = source.next();
+      // A failure is thrown when the batch is awaited, not reported as unhandled before that.
+      next.catch(() => undefined);
+      yield value;
+    }
+  } finally {
+    void source.return(undefined).catch(() => undefined);
+  }
 }
 
 /** 'asc' or 'desc' when the order starts with `id`, which makes it a total order by id. */

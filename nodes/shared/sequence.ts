@@ -43,12 +43,23 @@ export async function collectPages(result: PagedResult, progress: Progress): Pro
 }
 
 /**
+ * Node-RED delivers each msg in its own callback of the next event-loop turn: sending a page of
+ * records in slices keeps every turn short, so other flows and the editor are not held up.
+ */
+const RECORDS_PER_TURN = 100;
+
+function delivered(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Sends each page (split page) or each row (split record) as its own msg: a copy of the input msg
  * with `msg.parts` as the core Split node writes it, so a Join node in automatic mode rebuilds the
- * whole array (`count` is on the messages of the last page). The next page is asked for only
- * once the current one has been sent and delivered (Node-RED delivers on the next turn of the
- * event loop), so a page or two are in memory, never the whole result. Resolves to the number of
- * rows sent; `stopped()` (the node was closed) ends the sequence early.
+ * whole array (`count` is on the messages of the last page). After each page it waits for
+ * Node-RED to deliver the messages (on the next turn of the event loop) before taking the next
+ * page, and the pages are read at most two ahead: memory holds three pages at most, never the
+ * whole result. Resolves to the number of rows sent; `stopped()` (the node was closed) ends the
+ * sequence early.
  */
 export async function sendSequence(
   RED: NodeAPI,
@@ -86,10 +97,13 @@ export async function sendSequence(
         sent += rows.length;
       } else if (result.split === 'record') {
         const count = last ? page.start + rows.length : undefined;
-        for (const row of rows) emit(row, sent++, 1, count);
+        for (let index = 0; index < rows.length; index++) {
+          if (index > 0 && index % RECORDS_PER_TURN === 0) await delivered();
+          emit(rows[index], sent++, 1, count);
+        }
       }
       if (last) break;
-      await new Promise((resolve) => setImmediate(resolve));
+      await delivered();
       progress(sent, page.expected);
       if (stopped()) break;
     }
