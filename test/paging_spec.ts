@@ -391,6 +391,30 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       assert.equal(errors[0].topic, 'mine');
     });
 
+    it('stops reading when the node is closed in the middle of a read', async function () {
+      for (const split of ['record', 'none']) {
+        odoo.resetCalls();
+        const flow = await deploy(server, [
+          search({ order: 'id', orderType: 'str', pageSize: 2, split }),
+        ]);
+        const node = flow.node() as Node & { close(removed: boolean): Promise<void> };
+        odoo.onCall((call) => {
+          if (call.modelMethod === 'search_read' && callsOf('search_read').length === 2) {
+            setImmediate(() => void node.close(true));
+          }
+        });
+        node.receive({});
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        odoo.onCall(undefined);
+        const pages = callsOf('search_read').length;
+        assert.ok(
+          pages >= 2 && pages <= 4,
+          `${split}: ${pages} search_read calls, 19 for the whole read`,
+        );
+        await helper.unload();
+      }
+    });
+
     it('refuses a bad page size or split before sending anything', async function () {
       const cases: [object, RegExp][] = [
         [{ pageSize: 0 }, /pageSize must be a whole number from 1/],

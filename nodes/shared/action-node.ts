@@ -78,7 +78,8 @@ export function registerActionNode<Input>(
       msg.payload = result;
       showStatus(RED, node, 'success', spec.summary(result, def));
     } else if (result.split === 'none') {
-      const rows = await collectPages(result, progress);
+      const rows = await collectPages(result, progress, stopped);
+      if (!rows) return;
       msg.payload = rows;
       showStatus(RED, node, 'success', { key: result.unit, params: { count: rows.length } });
     } else {

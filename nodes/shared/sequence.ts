@@ -32,12 +32,21 @@ export function checkSplit(RED: NodeAPI, value: unknown): Split {
   throw new OdooError('ODOO_INVALID_INPUT', message);
 }
 
-/** Every row of every page in one array (split none). */
-export async function collectPages(result: PagedResult, progress: Progress): Promise<unknown[]> {
+/**
+ * Every row of every page in one array (split none), or undefined when `stopped()` (the node was
+ * closed) ended the read early.
+ */
+export async function collectPages(
+  result: PagedResult,
+  progress: Progress,
+  stopped: () => boolean,
+): Promise<unknown[] | undefined> {
   const rows: unknown[] = [];
   for await (const page of result.pages) {
     for (const row of page.rows) rows.push(row);
-    if (!page.last) progress(rows.length, page.expected);
+    if (page.last) return rows;
+    if (stopped()) return undefined;
+    progress(rows.length, page.expected);
   }
   return rows;
 }
