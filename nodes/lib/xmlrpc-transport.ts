@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { serializeMethodCall } from 'xmlrpc/lib/serializer';
 import { Answers } from './answers';
 import { errorFromFault, exceptionLine, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
 import { englishMessage, Translate } from './messages';
 import type { ExecuteRequest, OdooTransport, ServerVersion } from './transport';
 import { XmlRpcDecoder, XmlRpcFormatError, XmlRpcOutcome } from './xmlrpc-decoder';
+import { encodeMethodCall } from './xmlrpc-encoder';
 
 const REQUEST_HEADERS = { 'Content-Type': 'text/xml', Accept: 'text/xml' };
 
@@ -66,7 +66,7 @@ export class XmlRpcTransport implements OdooTransport {
     idempotent: boolean,
   ): Promise<unknown> {
     const path = `/xmlrpc/2/${service}`;
-    const body = serializeMethodCall(method, params);
+    const body = encodeMethodCall(method, params);
     const outcome = await this.endpoint.post(
       path,
       body,
