@@ -220,6 +220,8 @@ export class Model {
    * times larger and slower: a million of them would not fit).
    */
   readonly newRow: (values: unknown[]) => Row;
+  /** The position of each key in `rowLayout`. */
+  readonly slotOf: Map<string, number>;
 
   constructor(readonly spec: ModelSpec) {
     this.name = spec.name;
@@ -237,6 +239,7 @@ export class Model {
       'write_uid',
       'write_date',
     ];
+    this.slotOf = new Map(this.rowLayout.map((key, index) => [key, index]));
     const members = this.rowLayout.map((key, index) => `${JSON.stringify(key)}: values[${index}]`);
     this.newRow = new Function('values', `return { ${members.join(', ')} };`) as Model['newRow'];
   }
@@ -2399,17 +2402,27 @@ function createRecords(env: Env, model: Model, valsList: unknown[]): number[] {
       defaults.set('name', 'New');
   }
   const prepared = entries.map((vals) => prepareValues(env, model, vals));
+  const template: unknown[] = [
+    0,
+    ...model.columns.map((modelField) => defaults.get(modelField.name) ?? null),
+    env.uid,
+    env.timestamp,
+    env.uid,
+    env.timestamp,
+  ];
+  const manyToMany = model.columns.flatMap((modelField, index) =>
+    modelField.type === 'many2many' ? [index + 1] : [],
+  );
   const ids: number[] = [];
   for (const values of prepared) {
     const id = env.database.allocateId(model);
-    const slots: unknown[] = [id];
-    for (const modelField of model.columns) {
-      const name = modelField.name;
-      if (name in values.columns) slots.push(values.columns[name]);
-      else if (modelField.type === 'many2many') slots.push([]);
-      else slots.push(defaults.get(name) ?? null);
+    const slots = template.slice();
+    slots[0] = id;
+    for (const slot of manyToMany) slots[slot] = [];
+    for (const [name, value] of Object.entries(values.columns)) {
+      const slot = model.slotOf.get(name);
+      if (slot !== undefined) slots[slot] = value;
     }
-    slots.push(env.uid, env.timestamp, env.uid, env.timestamp);
     const row = model.newRow(slots);
     databaseChecks(env, model, row, 'all', false);
     env.database.insertRow(model, row);

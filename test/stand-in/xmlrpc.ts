@@ -75,22 +75,10 @@ function chunks(text: string, size = 65536): string[] {
 
 const PLAIN_CALL =
   /^(?:<\?xml[^>]*>)?\s*<methodCall>\s*<methodName>([A-Za-z0-9_.]+)<\/methodName>\s*<params>([\s\S]*)<\/params>\s*<\/methodCall>\s*$/;
-const TAG = /<\/?([^\s>/]*)/g;
 const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
-const PLAIN_TAGS = new Set([
-  'param',
-  'value',
-  'string',
-  'int',
-  'i4',
-  'boolean',
-  'double',
-  'array',
-  'data',
-  'struct',
-  'member',
-  'name',
-]);
+/** A tag other than those of plain values. */
+const OTHER_TAG =
+  /<(?!\/?(?:param|value|string|int|i4|boolean|double|array|data|struct|member|name)[\s/>])/;
 /** Integers of 16 digits or more: the Deserializer rounds them, the package's decoder does not. */
 const LONG_INTEGER = /<(?:int|i4)>\s*[+-]?\d{16}/;
 
@@ -103,8 +91,10 @@ const LONG_INTEGER = /<(?:int|i4)>\s*[+-]?\d{16}/;
 export function parsePlainMethodCall(text: string): MethodCall | undefined {
   const call = PLAIN_CALL.exec(text);
   if (!call || LONG_INTEGER.test(call[2])) return undefined;
-  const markup = call[2].replace(CDATA, (section) => (section.includes('param>') ? '<!' : ''));
-  for (const [, name] of markup.matchAll(TAG)) if (!PLAIN_TAGS.has(name)) return undefined;
+  const markup = call[2].includes('<![CDATA[')
+    ? call[2].replace(CDATA, (section) => (section.includes('param>') ? '<!' : ''))
+    : call[2];
+  if (OTHER_TAG.test(markup)) return undefined;
   const params = markup.match(/<param>/g)?.length ?? 0;
   const values = call[2].replace(/<\/?param>/g, '');
   const decoder = new XmlRpcDecoder();
