@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { progressReporter, showStatus } from '../nodes/shared/status';
-import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, Deployed, errorOf, helper, payloadOf, Server } from './support/flow';
+import type { CallRecord, StandIn } from './stand-in/server';
+import {
+  deploy,
+  Deployed,
+  errorOf,
+  helper,
+  payloadOf,
+  Server,
+  startOdoo,
+  TRANSPORT,
+} from './support/flow';
 
 // The core split/join module registers both nodes; it ships no typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -11,6 +20,17 @@ const sequenceNodes = require('@node-red/nodes/core/sequence/17-split.js') as (
 ) => void;
 
 type Msg = Record<string, unknown> & { payload?: unknown; parts?: Record<string, unknown> };
+
+/** A call's keyword arguments: execute_kw's kwargs, or JSON-2's named arguments. */
+function keywordsOf(call: CallRecord): Record<string, unknown> {
+  return call.named ?? (call.kwargs as Record<string, unknown> | undefined) ?? {};
+}
+
+/** The domain of a search, the ids of a read, the list of a create, on any transport. */
+function firstArgumentOf(call: CallRecord): unknown {
+  if (call.named) return call.named.domain ?? call.named.ids ?? call.named.vals_list;
+  return (call.args as unknown[] | undefined)?.[0];
+}
 type Partner = { id: number; name: string };
 
 /** What followed one input msg: outputs, the msgs n1 sent to a Join, errors, done() calls. */
@@ -66,7 +86,7 @@ function runSequence(flow: Deployed, msg: Msg = {}): Promise<Sequence> {
   });
 }
 
-describe('odoo-search page by page, odoo-create in batches', function () {
+describe(`odoo-search page by page, odoo-create in batches (${TRANSPORT})`, function () {
   let odoo: StandIn;
   let server: Server;
 
@@ -85,12 +105,12 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       fields: ['name'],
       ...kwargs,
     }) as Partner[];
-  const callsOf = (method: string) => odoo.calls.filter((call) => call.modelMethod === method);
-  const limitsOf = (method: string) =>
-    callsOf(method).map((call) => (call.kwargs as { limit?: number }).limit);
+  const callsOf = (method: string) =>
+    odoo.calls.filter((call) => call.modelMethod === method && !call.authentication);
+  const limitsOf = (method: string) => callsOf(method).map((call) => keywordsOf(call).limit);
 
   before(async function () {
-    odoo = await startStandIn();
+    odoo = await startOdoo();
   });
 
   beforeEach(function () {
@@ -113,7 +133,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       const flow = await deploy(server, [search({ order: 'id', orderType: 'str', pageSize: 10 })]);
       assert.deepEqual(payloadOf(await flow.run()), expected);
       assert.deepEqual(limitsOf('search_read'), [10, 10, 10, 10]);
-      const cursors = callsOf('search_read').map((call) => (call.args as unknown[][])[0]);
+      const cursors = callsOf('search_read').map(firstArgumentOf);
       assert.deepEqual(cursors, [
         [],
         [['id', '>', expected[9].id]],
@@ -129,9 +149,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
         search({ order: 'id desc', orderType: 'str', pageSize: '15' }),
       ]);
       assert.deepEqual(payloadOf(await flow.run()), expected);
-      assert.deepEqual((callsOf('search_read')[1].args as unknown[][])[0], [
-        ['id', '<', expected[14].id],
-      ]);
+      assert.deepEqual(firstArgumentOf(callsOf('search_read')[1]), [['id', '<', expected[14].id]]);
     });
 
     it("keeps the model's default order through a snapshot of the ids", async function () {
@@ -146,7 +164,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       assert.deepEqual(limitsOf('search_read'), [10]);
       assert.equal(callsOf('search').length, 1);
       assert.deepEqual(
-        callsOf('read').map((call) => (call.args as number[][])[0].length),
+        callsOf('read').map((call) => (firstArgumentOf(call) as number[]).length),
         [10, 10, 6],
       );
     });
@@ -156,7 +174,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
         search({ domain: '[["is_company", "=", true]]', domainType: 'json' }),
       ]);
       assert.equal((payloadOf(await flow.run()) as unknown[]).length, 8);
-      assert.equal(odoo.count('object'), 1);
+      assert.equal(odoo.modelCalls(), 1);
       assert.equal(callsOf('search_read').length, 1);
     });
 
@@ -174,7 +192,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       ]);
       const expected = reference({ order: 'name' }).map((partner) => partner.id);
       assert.deepEqual(payloadOf(await byName.run()), expected);
-      assert.equal(odoo.count('object'), 1);
+      assert.equal(odoo.modelCalls(), 1);
     });
 
     it('applies the offset once and the limit to the whole read', async function () {
@@ -192,7 +210,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       assert.deepEqual(payloadOf(await byId.run()), reference({ order: 'id' }).slice(3, 20));
       assert.deepEqual(limitsOf('search_read'), [5, 5, 5, 2]);
       assert.deepEqual(
-        callsOf('search_read').map((call) => (call.kwargs as { offset?: number }).offset),
+        callsOf('search_read').map((call) => keywordsOf(call).offset),
         [3, undefined, undefined, undefined],
       );
       await helper.unload();
@@ -202,7 +220,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       ]);
       assert.deepEqual(payloadOf(await byDefault.run()), reference().slice(3, 20));
       assert.deepEqual(
-        callsOf('read').map((call) => (call.args as number[][])[0].length),
+        callsOf('read').map((call) => (firstArgumentOf(call) as number[]).length),
         [5, 5, 2],
       );
     });
@@ -212,11 +230,13 @@ describe('odoo-search page by page, odoo-create in batches', function () {
         search({ order: 'name', orderType: 'str', limit: '4', limitType: 'num', pageSize: 10 }),
       ]);
       assert.deepEqual(payloadOf(await flow.run()), reference({ order: 'name', limit: 4 }));
+      const [call] = callsOf('search_read');
+      const { fields, limit, order, offset } = keywordsOf(call);
       assert.deepEqual(
-        callsOf('search_read').map((call) => call.kwargs),
-        [{ fields: ['name'], limit: 4, order: 'name' }],
+        { fields, limit, order, offset },
+        { fields: ['name'], limit: 4, order: 'name', offset: undefined },
       );
-      assert.equal(odoo.count('object'), 1);
+      assert.equal(odoo.modelCalls(), 1);
     });
 
     it('leaves returns count as it was: one number, split ignored', async function () {
@@ -376,17 +396,23 @@ describe('odoo-search page by page, odoo-create in batches', function () {
         COMPLETE_AND_COLLECT,
       );
       const { outputs, errors, completes } = await runSequence(flow, { topic: 'mine' });
-      assert.equal(outputs.length, 5, 'the first page was sent; the second was read ahead');
+      // The call that meets the revoked key is the third or, where Odoo checks the key before the
+      // stand-in sees the call (JSON-2), the fourth; pages are read one ahead of those sent.
+      const sent = outputs.length;
+      assert.ok(sent === 5 || sent === 10, `${sent} records sent`);
       assert.equal(errors.length, 1);
       assert.equal(completes, 0);
       const error = errors[0].error as { code: string; message: string; cause: Msg };
       assert.equal(error.code, 'ODOO_ACCESS_DENIED');
-      assert.equal(error.cause.sent, 5);
+      assert.equal(error.cause.sent, sent);
       assert.equal(error.cause.partsId, outputs[0].parts?.id);
-      assert.match(error.message, /^Odoo refused the login "admin"/);
+      assert.ok(outputs.every((out) => out.parts?.id === error.cause.partsId));
+      assert.match(error.message, /^Odoo refused the (login|API key of) "admin"/);
       assert.match(
         error.message,
-        /5 records had already been sent in 5 messages with msg\.parts\.id/,
+        new RegExp(
+          `${sent} records had already been sent in ${sent} messages with msg\\.parts\\.id`,
+        ),
       );
       assert.equal(errors[0].topic, 'mine');
     });
@@ -429,8 +455,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
         assert.match(error.message, message);
         await helper.unload();
       }
-      assert.equal(odoo.count('object'), 0);
-      assert.equal(odoo.count('common'), 0);
+      assert.equal(odoo.calls.length, 0);
     });
 
     it('shows the progress in the status while reading page by page', async function () {
@@ -468,7 +493,8 @@ describe('odoo-search page by page, odoo-create in batches', function () {
     });
     const people = (count: number) =>
       Array.from({ length: count }, (_, index) => ({ name: `Batch person ${index}` }));
-    const createSizes = () => callsOf('create').map((call) => (call.args as unknown[][])[0].length);
+    const createSizes = () =>
+      callsOf('create').map((call) => (firstArgumentOf(call) as unknown[]).length);
 
     it('creates a list in batches and answers the ids in input order', async function () {
       const flow = await deploy(server, [create({ batchSize: '4' })]);
@@ -535,7 +561,7 @@ describe('odoo-search page by page, odoo-create in batches', function () {
       const error = errorOf(await flow.run({ payload: people(3) }));
       assert.equal(error.code, 'ODOO_INVALID_INPUT');
       assert.match(error.message, /batchSize must be a whole number: 0 for one call/);
-      assert.equal(odoo.count('object'), 0);
+      assert.equal(odoo.modelCalls(), 0);
     });
   });
 });

@@ -8,7 +8,16 @@ import Mocha from 'mocha';
 import path from 'node:path';
 import { TRANSPORT_SETTINGS } from '../nodes/lib/transport';
 
-const NODE_SUITES = ['nodes', 'errors', 'secrets', 'session', 'typed-input', 'examples', 'watch'];
+const NODE_SUITES = [
+  'nodes',
+  'errors',
+  'secrets',
+  'session',
+  'typed-input',
+  'examples',
+  'watch',
+  'paging',
+];
 
 const transport = process.argv[2] ?? '';
 if (!TRANSPORT_SETTINGS.includes(transport as never) || transport === 'auto') {

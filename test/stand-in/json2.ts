@@ -24,6 +24,8 @@ export interface Json2Call {
   uid?: number;
   /** One of the two calls a client makes to learn who the key belongs to. */
   authentication: boolean;
+  /** The named arguments, `ids` included, `context` left out. */
+  named: Record<string, unknown>;
 }
 
 export interface Json2Host {
@@ -104,7 +106,8 @@ export function answerJson2(host: Json2Host, request: Json2Request): HttpAnswer 
   }
   const { ids, context, ...kwargs } = isObject(body) ? body : ({} as Record<string, unknown>);
   const authentication = isAuthentication(model, method, ids, kwargs);
-  host.recordJson2({ model, method, uid, authentication });
+  const named = ids === undefined ? kwargs : { ids, ...kwargs };
+  host.recordJson2({ model, method, uid, authentication, named });
   const requestedDb = request.headers['x-odoo-database'];
   if (typeof requestedDb === 'string' && requestedDb !== database.name) {
     return {

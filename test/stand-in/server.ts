@@ -66,6 +66,8 @@ export interface CallRecord {
   /** execute_kw's args and kwargs (never the credentials). */
   args?: unknown;
   kwargs?: unknown;
+  /** JSON-2's named arguments, `ids` included, `context` left out. */
+  named?: Record<string, unknown>;
 }
 
 export interface StandIn {
@@ -290,14 +292,17 @@ class StandInServer {
   }
 
   recordJson2(call: Json2Call): void {
-    this.calls.push({
+    const entry: CallRecord = {
       service: 'json2',
       method: call.method,
       model: call.model,
       modelMethod: call.method,
       uid: call.uid,
       authentication: call.authentication,
-    });
+      named: call.named,
+    };
+    this.calls.push(entry);
+    this.listener?.(entry);
   }
 
   private send(
