@@ -169,7 +169,14 @@ export async function startNodeRed(
 /** The Odoo server node of the benchmark flows, and its credentials. */
 export function serverNode(target: Target): { node: object; credentials: Record<string, object> } {
   return {
-    node: { id: 'odoo', type: 'odoo-config', url: target.url, db: target.db, username: 'admin' },
+    node: {
+      id: 'odoo',
+      type: 'odoo-config',
+      url: target.url,
+      db: target.db,
+      username: 'admin',
+      transport: 'xmlrpc',
+    },
     credentials: { odoo: { apiKey: target.apiKey } },
   };
 }
