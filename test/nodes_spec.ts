@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { StandIn } from './stand-in/server';
-import { deploy, helper, payloadOf, Server, startOdoo, TRANSPORT } from './support/flow';
+import {
+  deploy,
+  eventually,
+  helper,
+  payloadOf,
+  Server,
+  startOdoo,
+  TRANSPORT,
+} from './support/flow';
 
 describe(`action nodes against the stand-in Odoo (${TRANSPORT})`, function () {
   let odoo: StandIn;
@@ -120,6 +128,26 @@ describe(`action nodes against the stand-in Odoo (${TRANSPORT})`, function () {
       const outcome = await flow.run({ topic: 'partners', keep: { deep: [1, 2] } });
       assert.equal(outcome.output?.topic, 'partners');
       assert.deepEqual(outcome.output?.keep, { deep: [1, 2] });
+    });
+
+    it('shows the result and the transport that carried it in the status', async function () {
+      const flow = await deploy(server, [search({ returns: 'count' })]);
+      const statuses: { fill?: string; text?: string }[] = [];
+      const node = flow.node() as unknown as {
+        on(
+          event: 'call:status',
+          listener: (call: { args: [{ fill?: string; text?: string }] }) => void,
+        ): void;
+      };
+      node.on('call:status', (call) => statuses.push(call.args[0]));
+      payloadOf(await flow.run());
+      await eventually(
+        () => statuses.some((status) => status.fill === 'green'),
+        'a success status',
+      );
+      const success = statuses.find((status) => status.fill === 'green');
+      const expected = new RegExp(`· ${TRANSPORT}$`);
+      assert.match(success?.text ?? '', expected);
     });
   });
 

@@ -76,15 +76,17 @@ export function registerActionNode<Input>(
     const result = await spec.run(server.client, input as Input, def, progress);
     if (!(result instanceof PagedResult)) {
       msg.payload = result;
-      showStatus(RED, node, 'success', spec.summary(result, def));
+      showStatus(RED, node, 'success', spec.summary(result, def), server.client.transportName);
     } else if (result.split === 'none') {
       const rows = await collectPages(result, progress, stopped);
       if (!rows) return;
       msg.payload = rows;
-      showStatus(RED, node, 'success', { key: result.unit, params: { count: rows.length } });
+      const summary = { key: result.unit, params: { count: rows.length } };
+      showStatus(RED, node, 'success', summary, server.client.transportName);
     } else {
       const count = await sendSequence(RED, msg, result, send, progress, stopped);
-      showStatus(RED, node, 'success', { key: result.unit, params: { count } });
+      const summary = { key: result.unit, params: { count } };
+      showStatus(RED, node, 'success', summary, server.client.transportName);
       return;
     }
     send(msg);

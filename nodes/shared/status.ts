@@ -21,11 +21,23 @@ export interface StatusText {
 /**
  * The one table of node statuses. Texts without parameters are sent as catalog keys, which the
  * editor translates into the browser's language; texts with parameters are translated here.
+ * `via` names the transport that carried the call (`36 records · json2`).
  */
-export function showStatus(RED: NodeAPI, node: Node, kind: StatusKind, text?: StatusText): void {
+export function showStatus(
+  RED: NodeAPI,
+  node: Node,
+  kind: StatusKind,
+  text?: StatusText,
+  via?: string,
+): void {
   const { key, params } = text ?? { key: kind };
   const qualified = sharedKey(`status.${key}`);
-  node.status({ ...LOOK[kind], text: params ? withParams(RED, qualified, params) : qualified });
+  if (!params && !via) {
+    node.status({ ...LOOK[kind], text: qualified });
+    return;
+  }
+  const translated = params ? withParams(RED, qualified, params) : RED._(qualified);
+  node.status({ ...LOOK[kind], text: via ? `${translated} · ${via}` : translated });
 }
 
 /**
