@@ -479,7 +479,7 @@ describe(`odoo-search page by page, odoo-create in batches (${TRANSPORT})`, func
       // The test runtime has no message catalogs: the keys show which texts were chosen.
       assert.match(
         texts.join(' | '),
-        /status\.requesting \| [^|]*status\.progress(-open)? \| .*status\.records$/,
+        /status\.requesting \| [^|]*status\.progress(-open)? \| .*status\.records · (xmlrpc|jsonrpc|json2)$/,
       );
     });
   });
