@@ -36,7 +36,7 @@ export function showStatus(
     node.status({ ...LOOK[kind], text: qualified });
     return;
   }
-  const translated = params ? withParams(RED, qualified, params) : RED._(qualified);
+  const translated = withParams(RED, qualified, params ?? {});
   node.status({ ...LOOK[kind], text: via ? `${translated} · ${via}` : translated });
 }
 
