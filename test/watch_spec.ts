@@ -343,6 +343,8 @@ describe(`odoo-watch against the stand-in Odoo (${TRANSPORT})`, function () {
     it('sends one msg per poll with an array, per event, with output "poll"', async function () {
       const watch = await deployWatch(odoo, { event: 'both', output: 'poll' });
       await watch.poll();
+      // One frozen second: the cursor's (date, id) order is then the id order, whatever the clock.
+      odoo.setClock('2031-04-01 10:00:00.000000');
       const [ann, ben] = await create(['Ann', 'Ben']);
       await rpc('res.partner', 'write', [[14], { phone: '+1 555 0100' }]);
       await watch.poll();
