@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the five performance measurements of this package against the stand-in Odoo
+ * `npm run bench`: the seven performance measurements of this package against the stand-in Odoo
  * on loopback, in one run, printed with their ratios and targets. `npm run bench -- --smoke` runs
  * a small version in seconds (what CI may run); it checks that everything works, its numbers mean
  * little. Each measurement runs in its own child process, so memory figures do not mix.
@@ -13,8 +13,10 @@ import { encodeMethodCall } from '../nodes/lib/xmlrpc-encoder';
 import type { CreateConfig, CreateResult } from './create';
 import type { DecodeConfig, DecodeResult } from './decode';
 import type { FlowConfig, FlowResult, Throughput } from './flow';
+import type { OverloadConfig, OverloadResult } from './overload';
 import type { StandInReady, StandInRequest } from './stand-in';
 import type { StreamConfig, StreamResult } from './stream';
+import type { WatchConfig, WatchResult } from './watch';
 import { ADMIN_UID, runChild, SMALL_SEARCH, Target } from './support';
 
 const smoke = process.argv.includes('--smoke');
@@ -38,6 +40,14 @@ class StandInProcess {
     return new StandInProcess(child, ready);
   }
 
+  /** From now on the stand-in accepts model calls and never answers them. */
+  hang(): Promise<void> {
+    return new Promise((resolve) => {
+      this.child.once('message', () => resolve());
+      this.child.send({ type: 'hang' } satisfies StandInRequest);
+    });
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
@@ -50,8 +60,22 @@ class StandInProcess {
 const FIELDS = ['name', 'email', 'phone', 'street', 'city', 'zip', 'country_id', 'write_date'];
 
 const SIZES = smoke
-  ? { decodeRows: 2000, streamRecords: 5000, createRecords: 200, batchSize: 50 }
-  : { decodeRows: 100_000, streamRecords: 1_000_000, createRecords: 10_000, batchSize: 1000 };
+  ? {
+      decodeRows: 2000,
+      streamRecords: 5000,
+      createRecords: 200,
+      batchSize: 50,
+      overloadMessages: 500,
+      watchChanges: 500,
+    }
+  : {
+      decodeRows: 100_000,
+      streamRecords: 1_000_000,
+      createRecords: 10_000,
+      batchSize: 1000,
+      overloadMessages: 20_000,
+      watchChanges: 20_000,
+    };
 
 /** What is checked against a target, for the summary. */
 const verdicts: { what: string; value: string; target: string; met: boolean }[] = [];
@@ -97,7 +121,8 @@ async function measureFlow(target: Target): Promise<void> {
   const perMessage = result.requests / result.messages;
   console.log(
     `   ${perMessage.toFixed(3)} HTTP requests per message over ${result.messages} messages` +
-      ` (logins: ${result.firstLogins} with the first message, ${result.logins} after; target 1)`,
+      ` (to /xmlrpc/2/common: ${result.firstLogins} with the first message, the login and` +
+      ` Odoo's version; ${result.logins} after; target 1)`,
   );
   for (const count of config.inFlight) {
     const value = result.node[count].perSecond / result.raw[count].perSecond;
@@ -284,6 +309,62 @@ async function measureCreate(target: Target): Promise<void> {
   verdict('5. batched create vs one msg per record', ratio(faster), '≥ 20×', faster >= 20);
 }
 
+async function measureOverload(standIn: StandInProcess): Promise<void> {
+  const config: OverloadConfig = {
+    target: standIn.target,
+    messages: SIZES.overloadMessages,
+    arrivalSeconds: smoke ? 1 : 10,
+    timeoutSeconds: smoke ? 1 : 5,
+  };
+  const child = fork(path.join(__dirname, 'overload.js'), [JSON.stringify(config)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const result = await new Promise<OverloadResult>((resolve, reject) => {
+    child.on('message', (message: { type?: string } | OverloadResult) => {
+      if ('type' in message && message.type === 'ready') {
+        void standIn.hang().then(() => child.send({ type: 'go' }));
+      } else resolve(message as OverloadResult);
+    });
+    child.on('exit', (code) => reject(new Error(`overload.js exited with code ${code}`)));
+  });
+  const rate = config.messages / config.arrivalSeconds;
+  console.log(
+    `\n6. ${config.messages} messages into an Odoo that stopped answering ` +
+      `(${rate.toFixed(0)}/s for ${config.arrivalSeconds} s, timeout ${config.timeoutSeconds} s, 4 parallel calls)`,
+  );
+  const codes = Object.entries(result.codes)
+    .map(([code, count]) => `${code} ${count}`)
+    .join(', ');
+  console.log(
+    `   ${result.ended} of ${config.messages} ended (${codes}) within ${result.seconds.toFixed(1)} s; ` +
+      `at most ${result.mostInFlight} pending at once (arrival rate × timeout = ` +
+      `${(rate * config.timeoutSeconds).toFixed(0)}); RSS ${megabytes(result.rssBeforeMB)} before, ` +
+      `peak ${megabytes(result.peakRssMB)}`,
+  );
+  const bound = rate * config.timeoutSeconds * 1.2;
+  verdict(
+    '6. messages pending at once with Odoo hung',
+    String(result.mostInFlight),
+    `≤ rate × timeout (${(rate * config.timeoutSeconds).toFixed(0)}, +20 %), all ended`,
+    result.ended === config.messages && result.mostInFlight <= bound,
+  );
+}
+
+async function measureWatch(): Promise<void> {
+  const config: WatchConfig = { changes: SIZES.watchChanges, lookbackSeconds: 180 };
+  const result = await runChild<WatchResult>('watch.js', config);
+  console.log(
+    `\n7. odoo-watch after a burst of ${config.changes} changes, then quiet (lookback ${config.lookbackSeconds} s)`,
+  );
+  console.log(
+    `   delivered ${result.delivered}; records read by a quiet poll ${config.lookbackSeconds / 2} s ` +
+      `after the burst: ${result.withinWindow}; once lookback has passed: ` +
+      `${result.afterWindow.join(', ')} (the first of them looks back from when the poll before began)`,
+  );
+  const last = result.afterWindow[result.afterWindow.length - 1];
+  verdict('7. records read per quiet poll, lookback passed', String(last), '0', last === 0);
+}
+
 async function withStandIn(partners: number, measure: (target: Target) => Promise<void>) {
   const standIn = await StandInProcess.start(partners);
   try {
@@ -320,6 +401,13 @@ async function main(): Promise<void> {
     await measureStream(target);
   });
   await withStandIn(0, measureCreate);
+  const overloaded = await StandInProcess.start(0);
+  try {
+    await measureOverload(overloaded);
+  } finally {
+    await overloaded.stop();
+  }
+  await measureWatch();
   printSummary();
 }
 

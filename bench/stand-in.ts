@@ -1,7 +1,7 @@
 /**
  * Child process: the stand-in Odoo on loopback with `partners` synthetic contacts, keeping
- * connections alive as Odoo behind a reverse proxy does. It reports where it listens, and stops
- * when asked.
+ * connections alive as Odoo behind a reverse proxy does. It reports where it listens, stops
+ * answering or stops when asked.
  */
 import { childConfig, runMain } from './support';
 import { startStandIn } from '../test/stand-in/server';
@@ -14,13 +14,19 @@ export interface StandInReady {
   last: number;
 }
 
-export type StandInRequest = { type: 'stop' };
+/** `hang`: from now on, accept every model call and never answer it (Odoo stuck). */
+export type StandInRequest = { type: 'stop' } | { type: 'hang' };
 
 runMain(async () => {
   const { partners } = childConfig<{ partners: number }>();
   const odoo = await startStandIn({ keepAlive: true });
   const { first, last } = odoo.seedPartners(partners);
-  process.on('message', () => void odoo.close().then(() => process.exit(0)));
+  process.on('message', (request: StandInRequest) => {
+    if (request.type === 'hang') {
+      odoo.injectFault({ path: '/xmlrpc/2/object', fault: { kind: 'hang' }, times: Infinity });
+      process.send?.({ type: 'hung' });
+    } else void odoo.close().then(() => process.exit(0));
+  });
   const ready: StandInReady = { url: odoo.url, db: odoo.db, apiKey: odoo.adminApiKey, first, last };
   process.send?.(ready);
 });

@@ -4,6 +4,7 @@ import type { ProxySettings, TlsSettings } from './lib/http';
 import type { TransportSetting } from './lib/transport';
 import { registerAdminRoutes } from './shared/admin-routes';
 import { errorTranslator } from './shared/catalog';
+import type { StatusBoard } from './shared/status';
 import type { OdooConfigDef, OdooConfigNode, OdooCredentials } from './shared/types';
 
 /** Core's tls-config node, as far as we use it. */
@@ -18,14 +19,33 @@ interface ProxyConfigNode extends Node<{ username?: string; password?: string }>
 }
 
 export default function (RED: NodeAPI): void {
-  /** Holds one Odoo session that every action node using this server shares. */
+  /**
+   * Holds one Odoo session that every node using this server shares, and shows its state on
+   * each of them. Closing lets their calls end as their own close does, then ends the sockets.
+   */
   function OdooConfig(this: OdooConfigNode, def: OdooConfigDef) {
     RED.nodes.createNode(this, def);
     this.settings = def;
     this.client = new OdooClient(clientOptions(RED, def, this.credentials?.apiKey ?? ''));
+    const { connection } = this.client;
+    const users = new Set<StatusBoard>();
+    this.register = (user) => {
+      users.add(user);
+      if (connection.state) user.showConnection(connection.state);
+    };
+    this.deregister = (user) => users.delete(user);
+    connection.onState((state) => {
+      for (const user of users) user.showConnection(state);
+    });
     this.on('close', (done: () => void) => {
-      this.client.close();
-      done();
+      connection.onState(undefined);
+      connection
+        .stop()
+        .catch((error: unknown) => this.error(error))
+        .finally(() => {
+          this.client.close();
+          done();
+        });
     });
   }
 

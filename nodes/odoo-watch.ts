@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { OdooClient } from './lib/client';
 import { isOdooError, OdooError } from './lib/errors';
 import {
   Change,
@@ -10,10 +11,10 @@ import {
   WatchStart,
   WatchState,
 } from './lib/watch';
-import { errorTranslator } from './shared/catalog';
-import { errorStatus, showStatus } from './shared/status';
+import { findServer } from './shared/server';
+import { errorStatus, StatusBoard } from './shared/status';
 import { evaluateTypedInput } from './shared/typed-input';
-import type { ActionNodeDef, OdooConfigNode } from './shared/types';
+import type { ActionNodeDef } from './shared/types';
 
 interface WatchNodeDef extends ActionNodeDef {
   event?: string;
@@ -44,40 +45,53 @@ const PAGE_SIZE = 500;
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** setTimeout's limit (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Above Odoo's own limit_time_real (120 s), the longest a request may run by default. */
+const DEFAULT_LOOKBACK_SECONDS = 180;
 
 export default function (RED: NodeAPI): void {
   /** Polls a model for new and changed records and sends each change once. */
   function OdooWatch(this: Node, def: WatchNodeDef) {
     RED.nodes.createNode(this, def);
-    const server = def.server ? (RED.nodes.getNode(def.server) as OdooConfigNode | null) : null;
+    const board = new StatusBoard(RED, this);
+    const server = findServer(RED, this, def.server, board);
     const settings = readSettings(def);
     // Nothing to poll: say so once, and answer every input msg with the same error.
-    const refuse = (message: string) => {
-      const error = new OdooError('ODOO_INVALID_INPUT', message);
-      showStatus(
-        RED,
-        this,
-        server ? 'error' : 'no-server',
-        server ? errorStatus(error.code) : undefined,
-      );
-      this.error(error);
+    const refuse = (error: OdooError) => {
       this.on('input', (_msg, _send, done) => done(error));
     };
-    if (!server) return refuse(errorTranslator(RED)('missing-config', {}));
-    if (typeof settings === 'string') return refuse(settings);
-    const watch = new Watch(this, server, def, settings);
+    if (server instanceof Error) return refuse(server);
+    if (typeof settings === 'string') {
+      const error = new OdooError('ODOO_INVALID_INPUT', settings);
+      board.show('error', errorStatus(error.code));
+      this.error(error);
+      return refuse(error);
+    }
+    warnIfForgetful(this);
+    server.register(board);
+    const watch = new Watch(this, board, server.client.forNode(), def, settings);
     this.on('input', (msg: NodeMessage, _send, done) => watch.request({ msg, done }));
-    this.on('close', (done: () => void) => {
-      watch.stop();
-      done();
+    this.on('close', (_removed: boolean, done: () => void) => {
+      server.deregister(board);
+      board.close();
+      watch
+        .stop()
+        .catch((error: unknown) => this.error(error))
+        .finally(() => done());
     });
     watch.request();
+  }
+
+  /** A cursor in memory is lost on restart: the watch then starts afresh. Say how to keep it. */
+  function warnIfForgetful(node: Node): void {
+    if (keepsContextInMemory(RED.settings.contextStorage)) {
+      node.warn(RED._('odoo-watch.warnings.memory-context'));
+    }
   }
 
   /** Runs the polls of one node: one at a time, on a timer, backing off after failures. */
   class Watch {
     private timer: NodeJS.Timeout | undefined;
-    private running = false;
+    private running: Promise<void> | undefined;
     private stopped = false;
     private failures = 0;
     /** The model's fields, asked once (fields_get). */
@@ -86,7 +100,8 @@ export default function (RED: NodeAPI): void {
 
     constructor(
       private readonly node: Node,
-      private readonly server: OdooConfigNode,
+      private readonly board: StatusBoard,
+      private readonly client: OdooClient,
       private readonly def: WatchNodeDef,
       private readonly settings: WatchSettings,
     ) {}
@@ -98,33 +113,21 @@ export default function (RED: NodeAPI): void {
       clearTimeout(this.timer);
       this.timer = undefined;
       const waiters = this.waiting.splice(0);
-      this.running = true;
-      this.poll(waiters[0]?.msg ?? {})
+      this.running = this.poll(waiters[0]?.msg ?? {})
         .then(
           (delivered) => {
             this.failures = 0;
-            if (!this.stopped) {
-              showStatus(
-                RED,
-                this.node,
-                'success',
-                delivered > 0
-                  ? { key: 'changes', params: { count: delivered } }
-                  : { key: 'watching' },
-              );
-            }
+            this.board.show(
+              'success',
+              delivered > 0
+                ? { key: 'changes', params: { count: delivered } }
+                : { key: 'watching' },
+            );
             for (const { done } of waiters) done();
           },
           (error: unknown) => {
             this.failures++;
-            if (!this.stopped) {
-              showStatus(
-                RED,
-                this.node,
-                'error',
-                errorStatus(isOdooError(error) ? error.code : undefined),
-              );
-            }
+            this.board.show('error', errorStatus(isOdooError(error) ? error.code : undefined));
             // A timer poll has no msg: report it with an empty one, so Catch nodes receive it.
             if (waiters.length === 0 && !this.stopped) this.node.error(error, {});
             for (const { done } of waiters) done(error as Error);
@@ -132,19 +135,24 @@ export default function (RED: NodeAPI): void {
         )
         .catch((error: unknown) => this.node.error(error))
         .finally(() => {
-          this.running = false;
+          this.running = undefined;
           if (this.stopped) return;
           if (this.waiting.length > 0) this.request();
           else this.timer = setTimeout(() => this.request(), this.nextDelay());
         });
     }
 
-    /** Ends the timer; a poll in flight delivers and records nothing more. */
-    stop(): void {
+    /**
+     * Ends the timer and the poll in flight (its reads are cut: it delivers and records nothing
+     * more); resolves once it has ended.
+     */
+    async stop(): Promise<void> {
       this.stopped = true;
       clearTimeout(this.timer);
       this.timer = undefined;
       for (const { done } of this.waiting.splice(0)) done();
+      await this.client.stop();
+      await this.running;
     }
 
     private nextDelay(): number {
@@ -158,8 +166,7 @@ export default function (RED: NodeAPI): void {
 
     /** One poll; resolves to the number of changes delivered. */
     private async poll(msg: NodeMessage): Promise<number> {
-      const { node, def, settings } = this;
-      const { client } = this.server;
+      const { node, def, settings, client } = this;
       const model = client.check.model(
         await evaluateTypedInput(RED, node, def, msg, 'model', { value: '', type: 'str' }),
       );
@@ -185,6 +192,7 @@ export default function (RED: NodeAPI): void {
           pageSize: PAGE_SIZE,
         },
         this.described.fields,
+        (localMs) => client.serverTimeAt(localMs),
       );
       const previous = await this.load();
       let delivered = 0;
@@ -243,7 +251,7 @@ export default function (RED: NodeAPI): void {
     const start = def.start || 'now';
     const output = def.output || 'record';
     const interval = numberOr(def.interval, 60);
-    const lookback = numberOr(def.lookback, 60);
+    const lookback = numberOr(def.lookback, DEFAULT_LOOKBACK_SECONDS);
     const invalid = (name: string, value: unknown) =>
       RED._(`odoo-watch.errors.invalid-${name}`, { value: String(value) });
     if (mode !== 'created' && mode !== 'updated' && mode !== 'both') return invalid('event', mode);
@@ -253,6 +261,19 @@ export default function (RED: NodeAPI): void {
     if (!(lookback >= 0)) return invalid('lookback', def.lookback);
     return { mode, start, output, intervalMs: interval * 1000, lookbackSeconds: lookback };
   }
+}
+
+/**
+ * Whether the default context store keeps nothing across restarts: no store configured, or a
+ * default that is the `memory` module (settings.js `contextStorage`, by name or first listed).
+ */
+function keepsContextInMemory(stores: unknown): boolean {
+  if (typeof stores !== 'object' || stores === null) return true;
+  const all = stores as Record<string, unknown>;
+  let chosen = all.default ?? all[Object.keys(all)[0]];
+  if (typeof chosen === 'string') chosen = all[chosen];
+  const module = (chosen as { module?: unknown } | undefined)?.module;
+  return module === undefined || module === 'memory';
 }
 
 /** A number property; empty means the default, anything else that is not a number is NaN. */

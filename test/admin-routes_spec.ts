@@ -442,19 +442,28 @@ describe('admin routes of odoo-config', function () {
       assert.equal(odoo.calls.length, 0);
     });
 
-    it('lets read scopes use the pickers but not the connection test (401)', async function () {
+    it('lets read scopes use the pickers of metadata, but not the test or the preview (401)', async function () {
       odoo.resetCalls();
       for (const token of [TOKENS.reader, TOKENS.odooReader]) {
         assert.equal((await call('POST', '/odoo-config/test', token, stored)).status, 401);
         const models = await call('GET', '/odoo-config/c1/models', token);
         assert.equal(models.status, 200, models.text);
+        const fields = await call('GET', '/odoo-config/c1/fields?model=res.partner', token);
+        assert.equal(fields.status, 200, fields.text);
         const count = await call('POST', '/odoo-config/c1/count', token, {
           model: 'res.partner',
           domain: [],
         });
-        assert.equal(count.status, 200, count.text);
+        assert.equal(count.status, 401, 'counting reads records: odoo-config.write');
       }
+      assert.equal(odoo.modelCalls('search_count'), 0, 'no record was counted');
       assert.equal(odoo.count('common', 'authenticate'), 1, 'the deployed session is shared');
+      const count = await call('POST', '/odoo-config/c1/count', TOKENS.admin, {
+        model: 'res.partner',
+        domain: [],
+      });
+      assert.equal(count.status, 200, count.text);
+      assert.deepEqual(count.body, { count: 36 });
     });
 
     it('lets a write scope test with the stored key at its own URL only', async function () {

@@ -164,6 +164,36 @@ describe(`errors reach Catch nodes with a public code (${TRANSPORT})`, function 
         { payload: { name: 'x', color: Number.NaN } },
         /values.color cannot be sent to Odoo/,
       ],
+      [
+        'an integer beyond exact numbers in values',
+        { type: 'odoo-write', model: 'res.partner' },
+        { ids: [9], payload: { color: 1e21 } },
+        /values.color cannot be sent to Odoo: 1e\+21 is beyond the integers a number holds exactly/,
+      ],
+      [
+        'Infinity in a domain',
+        { type: 'odoo-search', model: 'res.partner', domain: 'domain', domainType: 'msg' },
+        { domain: [['id', '<', Number.POSITIVE_INFINITY]] },
+        /domain\[0\]\[2\] cannot be sent to Odoo: Infinity is not a finite number/,
+      ],
+      [
+        'NaN in args',
+        {
+          type: 'odoo-execute',
+          model: 'res.partner',
+          method: 'name_search',
+          args: 'args',
+          argsType: 'msg',
+        },
+        { args: ['Deco', [], 'ilike', Number.NaN] },
+        /args\[3\] cannot be sent to Odoo: NaN is not a finite number/,
+      ],
+      [
+        'an integer beyond exact numbers in the context',
+        { type: 'odoo-search', model: 'res.partner', context: 'context', contextType: 'msg' },
+        { context: { allowed_company_ids: [2 ** 60] } },
+        /context.allowed_company_ids\[0\] cannot be sent to Odoo: 1152921504606847000 is beyond/,
+      ],
     ];
     for (const [title, node, msg, message] of cases) {
       it(title, async function () {

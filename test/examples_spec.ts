@@ -85,7 +85,11 @@ const EXERCISES: Record<string, Exercise> = {
   },
   '08 Watch confirmed sales orders.json': async ({ odoo, node }) => {
     // The first poll notes the orders as they are; an order confirmed afterwards is sent.
-    await new Promise((resolve) => node('ex8_watch').on('call:status', resolve));
+    await new Promise<void>((resolve) =>
+      node('ex8_watch').on('call:status', (call) => {
+        if ((call.args[0] as { text?: string }).text?.endsWith('status.watching')) resolve();
+      }),
+    );
     const client = new OdooClient({
       url: odoo.url,
       db: odoo.db,

@@ -282,10 +282,14 @@ describe('fault injection: whatever the server does, every message ends once, No
         await eventually(() => odoo.openConnections() === 1, 'the first call running');
         await helper.unload();
         await eventually(() => completed.length === 5, 'done called for all five messages');
-        for (const { error } of completed) {
-          assert.equal(error?.code, 'ODOO_NETWORK_ERROR');
-          assert.match(error?.message ?? '', /cancelled because its Odoo server node was stopped/);
-        }
+        for (const { error } of completed) assert.equal(error?.code, 'ODOO_NETWORK_ERROR');
+        const messages = completed.map(({ error }) => error?.message ?? '');
+        const cut = messages.filter((text) =>
+          /read .* was cancelled .* changed nothing/.test(text),
+        );
+        const unsent = messages.filter((text) => /^nothing was sent to .*stopped/.test(text));
+        assert.equal(cut.length, 1, 'the running read is cut');
+        assert.equal(unsent.length, 4, 'the waiting ones were never sent');
       } finally {
         hooks.remove('onComplete.faultTest');
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { NodeStatus } from 'node-red';
 import type { StandIn } from './stand-in/server';
 import {
   deploy,
@@ -148,6 +149,29 @@ describe(`action nodes against the stand-in Odoo (${TRANSPORT})`, function () {
       const success = statuses.find((status) => status.fill === 'green');
       const expected = new RegExp(`· ${TRANSPORT}$`);
       assert.match(success?.text ?? '', expected);
+    });
+
+    it('changes its status at most four times a second under load, and ends on the last result', async function () {
+      const flow = await deploy(server, [search({ returns: 'count' })]);
+      const shown: { text?: string; at: number }[] = [];
+      const node = flow.node();
+      const status = node.status.bind(node);
+      node.status = (value: string | NodeStatus) => {
+        shown.push({ ...(value as NodeStatus), at: performance.now() });
+        status(value);
+      };
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await flow.runAll(Array.from({ length: 100 }, () => ({})));
+        for (const outcome of outcomes) payloadOf(outcome);
+      }
+      // The test runtime has no message catalogs: the key shows which text was chosen.
+      const last = new RegExp(`status\\.count · ${TRANSPORT}$`);
+      await eventually(() => last.test(shown.at(-1)?.text ?? ''), 'the last result');
+      assert.ok(shown.length < 300, `${shown.length} statuses for 300 messages`);
+      for (let index = 1; index < shown.length; index++) {
+        const gap = shown[index].at - shown[index - 1].at;
+        assert.ok(gap >= 245, `status ${index} came ${gap.toFixed(1)} ms after the one before`);
+      }
     });
   });
 

@@ -1585,7 +1585,7 @@ describe('stand-in Odoo', function () {
   });
 
   describe('helpers for tests', function () {
-    it('records every call and counts them', async function () {
+    it('records every call, the size of list answers, and counts them', async function () {
       standIn.resetCalls();
       await admin.call('common', 'authenticate', [standIn.db, 'admin', 'admin', {}]);
       await admin.execute('res.partner', 'search', [[]]);
@@ -1599,6 +1599,7 @@ describe('stand-in Odoo', function () {
           modelMethod: 'search',
           uid: 2,
           args: [[]],
+          rows: 36,
         },
         {
           service: 'object',

@@ -17,6 +17,7 @@ const NODE_SUITES = [
   'examples',
   'watch',
   'paging',
+  'lifecycle',
 ];
 
 const transport = process.argv[2] ?? '';

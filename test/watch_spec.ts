@@ -502,7 +502,72 @@ describe(`odoo-watch against the stand-in Odoo (${TRANSPORT})`, function () {
       assert.deepEqual(watch.take(), []);
     });
 
+    it('reads no record once lookback has passed since the last change (the server clock moves the window)', async function () {
+      odoo.setClock('2031-03-01 10:00:00');
+      const watch = await deployWatch(odoo, { lookback: 60, fields: 'name', fieldsType: 'str' });
+      await watch.poll();
+      await create(Array.from({ length: 300 }, (_, index) => `Burst ${index}`));
+      await watch.poll();
+      assert.equal(watch.take().length, 300);
+      const rowsRead = async () => {
+        odoo.resetCalls();
+        await watch.poll();
+        assert.deepEqual(watch.take(), [], 'a quiet poll sends nothing');
+        return odoo.calls.reduce((sum, call) => sum + (call.rows ?? 0), 0);
+      };
+      odoo.setClock('2031-03-01 10:00:30');
+      assert.equal(await rowsRead(), 300, 'within the window the burst is read again');
+      odoo.setClock('2031-03-01 10:01:31');
+      // The window of this poll starts 60 s before the previous one began: the burst once more.
+      assert.equal(await rowsRead(), 300);
+      assert.equal(await rowsRead(), 0, 'once the window has passed the cursor');
+      assert.equal(await rowsRead(), 0);
+      const state = await new Promise<{ seen: object; windowFrom: string }>((resolve) =>
+        watch
+          .node()
+          .context()
+          .get('watch', (_error: unknown, value: unknown) => resolve(value as never)),
+      );
+      assert.deepEqual(state.seen, {}, 'nothing left to tell apart');
+      assert.equal(state.windowFrom, '2031-03-01 10:00:31');
+      const [next] = await create(['After the quiet']);
+      await watch.poll();
+      assert.deepEqual(ids(watch.take()), [next]);
+    });
+
+    it('looks back 180 s by default, past Odoo’s own 120 s limit on a request', async function () {
+      odoo.setClock('2031-03-01 10:05:00');
+      const watch = await deployWatch(odoo, { fields: 'name', fieldsType: 'str' });
+      await watch.poll();
+      const [first] = await create(['First']);
+      await watch.poll();
+      assert.deepEqual(ids(watch.take()), [first]);
+      // An import that ran for 150 s commits now.
+      odoo.setClock('2031-03-01 10:02:30');
+      const [late] = await create(['Imported over 150 s']);
+      odoo.setClock('2031-03-01 10:05:01');
+      await watch.poll();
+      assert.deepEqual(ids(watch.take()), [late]);
+    });
+
+    it('warns at deploy when its cursor is kept in memory only, not with a file store', async function () {
+      const warnings = () =>
+        helper
+          .log()
+          .args.map(([entry]) => entry)
+          .filter((entry) => entry.level === 30 && entry.id === 'w1')
+          .map((entry) => String(entry.msg));
+      await deployWatch(odoo, {});
+      assert.equal(warnings().length, 1);
+      assert.match(warnings()[0], /odoo-watch\.warnings\.memory-context/);
+      await helper.unload();
+      await deployWatch(odoo, {}, fileStore());
+      assert.deepEqual(warnings(), []);
+    });
+
     it('survives a restart with a file context store: nothing missed, nothing repeated', async function () {
+      // One second for every change: the order of delivery is the order of ids.
+      odoo.setClock('2031-03-01 11:00:00');
       const store = fileStore();
       const first = await deployWatch(odoo, { fields: 'name', fieldsType: 'str' }, store);
       await first.poll();

@@ -2,6 +2,7 @@ import http, { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import type { StopSignal } from './calls';
 import { isOdooError, OdooError } from './errors';
 import { englishMessage, Translate } from './messages';
 
@@ -36,7 +37,7 @@ export type AnswerReader<T> = (
   body: AsyncIterable<Buffer>,
 ) => Promise<T>;
 
-const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 /** Shorter than common proxy idle timeouts, so a kept-alive socket is rarely closed under us. */
 const IDLE_SOCKET_MS = 15_000;
@@ -57,6 +58,8 @@ export class HttpEndpoint {
   private readonly proxy: ProxySettings | undefined;
   private readonly inFlight = new Set<http.ClientRequest>();
   private closed = false;
+  /** The `Date` of the latest answer that had one, and when (performance.now()) it arrived. */
+  private clockSample: { header: string; serverMs: number; localMs: number } | undefined;
 
   constructor(url: string, options: EndpointOptions = {}) {
     this.translate = options.translate ?? englishMessage;
@@ -84,7 +87,8 @@ export class HttpEndpoint {
 
   /**
    * POSTs `body` and hands the answer to `read`. `idempotent` requests that die on a reused
-   * keep-alive socket (the server closed it while idle) are sent once more.
+   * keep-alive socket (the server closed it while idle) are sent once more. When `stop` fires,
+   * the request is cut and fails with the signal's reason.
    */
   async post<T>(
     path: string,
@@ -92,13 +96,30 @@ export class HttpEndpoint {
     headers: Record<string, string>,
     idempotent: boolean,
     read: AnswerReader<T>,
+    stop?: StopSignal,
   ): Promise<T> {
-    return this.send('POST', path, Buffer.from(body, 'utf8'), headers, idempotent, read);
+    return this.send('POST', path, Buffer.from(body, 'utf8'), headers, idempotent, read, stop);
   }
 
   /** GETs `path` (always safe to send again) and hands the answer to `read`. */
-  get<T>(path: string, headers: Record<string, string>, read: AnswerReader<T>): Promise<T> {
-    return this.send('GET', path, undefined, headers, true, read);
+  get<T>(
+    path: string,
+    headers: Record<string, string>,
+    read: AnswerReader<T>,
+    stop?: StopSignal,
+  ): Promise<T> {
+    return this.send('GET', path, undefined, headers, true, read, stop);
+  }
+
+  /**
+   * The server's time (ms since the epoch) at the local instant `localMs` (performance.now()),
+   * from the `Date` header of the latest answer: never later than the server's clock, as the
+   * header is rounded down to the second and was written before it arrived. Undefined until an
+   * answer with a `Date` has come.
+   */
+  serverTimeAt(localMs: number): number | undefined {
+    const sample = this.clockSample;
+    return sample && sample.serverMs + (localMs - sample.localMs);
   }
 
   private async send<T>(
@@ -108,8 +129,9 @@ export class HttpEndpoint {
     headers: Record<string, string>,
     idempotent: boolean,
     read: AnswerReader<T>,
+    stop: StopSignal | undefined,
   ): Promise<T> {
-    const exchange = () => this.exchange(method, path, payload, headers, idempotent, read);
+    const exchange = () => this.exchange(method, path, payload, headers, idempotent, read, stop);
     try {
       return await exchange();
     } catch (error) {
@@ -133,11 +155,14 @@ export class HttpEndpoint {
     headers: Record<string, string>,
     idempotent: boolean,
     read: AnswerReader<T>,
+    stop: StopSignal | undefined,
   ): Promise<T> {
     if (this.closed) return Promise.reject(this.closedError(path, false));
+    if (stop?.reason) return Promise.reject(stop.reason);
     return new Promise<T>((resolve, reject) => {
       let timedOut = false;
       let sent = false;
+      let stoppedWith: OdooError | undefined;
       const fullPath = this.baseUrl.pathname.replace(/\/$/, '') + path;
       const request = this.startRequest(
         method,
@@ -149,16 +174,22 @@ export class HttpEndpoint {
         request.destroy(new Error('deadline passed'));
       }, this.timeoutMs);
       this.inFlight.add(request);
+      const unsubscribe = stop?.subscribe((reason) => {
+        stoppedWith = reason;
+        request.destroy(reason);
+      });
       let settled = false;
       const settle = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        unsubscribe?.();
         this.inFlight.delete(request);
         outcome();
       };
       const fail = (error: unknown, reused: boolean) => {
         const unsure = sent && !idempotent;
+        if (stoppedWith) return stoppedWith;
         if (timedOut) return this.timeoutError(path, unsure);
         if (this.closed) return this.closedError(path, unsure);
         if (isOdooError(error)) return error;
@@ -171,6 +202,7 @@ export class HttpEndpoint {
       request.on('finish', () => (sent = true));
       request.on('error', (error) => settle(() => reject(fail(error, request.reusedSocket))));
       request.on('response', (response) => {
+        this.noteDate(response);
         read(response, this.limitedBody(response, path)).then(
           (value) => settle(() => resolve(value)),
           (error: unknown) => {
@@ -181,6 +213,16 @@ export class HttpEndpoint {
       });
       request.end(payload);
     });
+  }
+
+  /** The first answer of each second gives the closest bound (see serverTimeAt). */
+  private noteDate(response: IncomingMessage): void {
+    const header = response.headers.date;
+    if (!header || header === this.clockSample?.header) return;
+    const serverMs = Date.parse(header);
+    if (!Number.isNaN(serverMs)) {
+      this.clockSample = { header, serverMs, localMs: performance.now() };
+    }
   }
 
   private startRequest(

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Answers, isJson, readText } from './answers';
+import type { StopSignal } from './calls';
 import { asOdooException, errorFromJson2, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
 import { postJsonRpc } from './jsonrpc-transport';
@@ -76,8 +77,8 @@ export class Json2Transport implements OdooTransport {
     this.answers = new Answers(endpoint, 'JSON-2', translate);
   }
 
-  async version(): Promise<ServerVersion> {
-    const answer = await fetchVersion(this.endpoint, this.answers, this.noJson2());
+  async version(stop?: StopSignal): Promise<ServerVersion> {
+    const answer = await fetchVersion(this.endpoint, this.answers, this.noJson2(), stop);
     if (answer instanceof OdooError) throw answer;
     return answer;
   }
@@ -87,16 +88,21 @@ export class Json2Transport implements OdooTransport {
    * the login is checked against the key's user, so a key of another user is refused as over
    * XML-RPC.
    */
-  async authenticate(db: string, login: string, secret: string): Promise<number | false> {
+  async authenticate(
+    db: string,
+    login: string,
+    secret: string,
+    stop?: StopSignal,
+  ): Promise<number | false> {
     try {
-      const context = await this.call(db, secret, 'res.users', 'context_get', {}, true);
+      const context = await this.call(db, secret, 'res.users', 'context_get', {}, true, stop);
       const uid = (context as { uid?: unknown } | null)?.uid;
       if (typeof uid !== 'number' || !Number.isSafeInteger(uid) || uid <= 0) {
         const reason = `context_get answered no uid (got ${describeValue(uid)})`;
         throw this.answers.malformed('/json/2/res.users/context_get', reason);
       }
       const request = { ids: [uid], fields: ['login'] };
-      const users = await this.call(db, secret, 'res.users', 'read', request, true);
+      const users = await this.call(db, secret, 'res.users', 'read', request, true, stop);
       const user = Array.isArray(users) ? (users[0] as { login?: unknown } | undefined) : undefined;
       return user?.login === login ? uid : false;
     } catch (error) {
@@ -106,9 +112,9 @@ export class Json2Transport implements OdooTransport {
   }
 
   async executeKw(request: ExecuteRequest): Promise<unknown> {
-    const { db, secret, model, method, args, kwargs, idempotent } = request;
+    const { db, secret, model, method, args, kwargs, idempotent, stop } = request;
     const body = this.namedArguments(method, args, kwargs);
-    const result = await this.call(db, secret, model, method, body, idempotent);
+    const result = await this.call(db, secret, model, method, body, idempotent, stop);
     // Odoo returns the recordset's ids; XML-RPC gives the one id of a single-dict create.
     const single = method === 'create' && isPlainObject(args[0]);
     return single && Array.isArray(result) && result.length === 1 ? result[0] : result;
@@ -184,6 +190,7 @@ export class Json2Transport implements OdooTransport {
     method: string,
     body: Record<string, unknown>,
     idempotent: boolean,
+    stop?: StopSignal,
   ): Promise<unknown> {
     const path = `/json/2/${encodeURIComponent(model)}/${encodeURIComponent(method)}`;
     const headers = {
@@ -199,6 +206,7 @@ export class Json2Transport implements OdooTransport {
         headers,
         idempotent,
         (response, chunks) => this.readAnswer(path, response, chunks),
+        stop,
       );
     } catch (error) {
       throw await this.explainNotFound(error, db);
@@ -273,8 +281,12 @@ export async function fetchVersion(
   endpoint: HttpEndpoint,
   answers: Answers,
   notFoundHint: string,
+  stop?: StopSignal,
 ): Promise<ServerVersion | OdooError> {
-  return endpoint.get(VERSION_PATH, { Accept: 'application/json' }, async (response, chunks) => {
+  const read = async (
+    response: IncomingMessage,
+    chunks: AsyncIterable<Buffer>,
+  ): Promise<ServerVersion | OdooError> => {
     const status = response.statusCode ?? 0;
     if (status === 429 || status >= 500) throw await answers.unexpected(VERSION_PATH, response);
     const redirect = answers.redirect(VERSION_PATH, response);
@@ -295,7 +307,8 @@ export async function fetchVersion(
       server_serie: answer.version.replace(/[+-].*$/, ''),
       protocol_version: 1,
     };
-  });
+  };
+  return endpoint.get(VERSION_PATH, { Accept: 'application/json' }, read, stop);
 }
 
 /** 19 for `[19, 0, 0, 'final', 0, '']`, 18 for Odoo Online's `['saas~18', 4, ...]`. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Answers, isJson, readText } from './answers';
+import type { StopSignal } from './calls';
 import { asOdooException, errorFromJsonRpc } from './errors';
 import { HttpEndpoint } from './http';
 import { englishMessage, Translate } from './messages';
@@ -24,12 +25,18 @@ export class JsonRpcTransport implements OdooTransport {
     this.answers = new Answers(endpoint, 'JSON-RPC', translate);
   }
 
-  async version(): Promise<ServerVersion> {
-    return (await this.call('common', 'version', [], true)) as ServerVersion;
+  async version(stop?: StopSignal): Promise<ServerVersion> {
+    return (await this.call('common', 'version', [], true, stop)) as ServerVersion;
   }
 
-  async authenticate(db: string, login: string, secret: string): Promise<number | false> {
-    const uid = await this.call('common', 'authenticate', [db, login, secret, {}], true);
+  async authenticate(
+    db: string,
+    login: string,
+    secret: string,
+    stop?: StopSignal,
+  ): Promise<number | false> {
+    const params = [db, login, secret, {}];
+    const uid = await this.call('common', 'authenticate', params, true, stop);
     if (uid === false || (typeof uid === 'number' && Number.isInteger(uid) && uid > 0)) return uid;
     throw this.answers.malformed(PATH, `authenticate answered ${JSON.stringify(uid)}`);
   }
@@ -37,7 +44,7 @@ export class JsonRpcTransport implements OdooTransport {
   executeKw(request: ExecuteRequest): Promise<unknown> {
     const { db, uid, secret, model, method, args, kwargs } = request;
     const params = [db, uid, secret, model, method, args, kwargs];
-    return this.call('object', 'execute_kw', params, request.idempotent);
+    return this.call('object', 'execute_kw', params, request.idempotent, request.stop);
   }
 
   async listDatabases(): Promise<string[]> {
@@ -53,6 +60,7 @@ export class JsonRpcTransport implements OdooTransport {
     method: string,
     args: unknown[],
     idempotent: boolean,
+    stop?: StopSignal,
   ): Promise<unknown> {
     return postJsonRpc(
       this.endpoint,
@@ -61,6 +69,7 @@ export class JsonRpcTransport implements OdooTransport {
       { service, method, args },
       ++this.lastId,
       idempotent,
+      stop,
     );
   }
 }
@@ -76,10 +85,16 @@ export async function postJsonRpc(
   params: Record<string, unknown>,
   id: number,
   idempotent: boolean,
+  stop?: StopSignal,
 ): Promise<unknown> {
   const body = JSON.stringify({ jsonrpc: '2.0', method: 'call', params, id });
-  const answer = await endpoint.post(path, body, REQUEST_HEADERS, idempotent, (response, chunks) =>
-    readAnswer(answers, path, response, chunks),
+  const answer = await endpoint.post(
+    path,
+    body,
+    REQUEST_HEADERS,
+    idempotent,
+    (response, chunks) => readAnswer(answers, path, response, chunks),
+    stop,
   );
   if ((answer as { jsonrpc?: unknown } | null)?.jsonrpc !== '2.0') {
     throw answers.malformed(path, 'the answer is not a JSON-RPC 2.0 object');

@@ -32,6 +32,8 @@ export const MESSAGES = {
   'invalid-value': '__path__ cannot be sent to Odoo: __reason__',
   'invalid-property': '__name__ could not be evaluated: __reason__',
   'missing-config': 'no Odoo server is configured: open the node and choose or add an Odoo server',
+  'server-not-deployed':
+    'the Odoo server node this node uses is not deployed (it was deleted or disabled): open the node and choose an Odoo server',
   'invalid-url':
     'the Odoo URL "__url__" is not valid: __reason__ (use the address you open Odoo with, such as https://mycompany.odoo.com)',
   'invalid-setting':
@@ -52,6 +54,16 @@ export const MESSAGES = {
     'the call to __url__ was cancelled because its Odoo server node was stopped (redeploy or shutdown)',
   'closed-unsure':
     'the call to __url__ was cut off because its Odoo server node was stopped (redeploy or shutdown): Odoo may or may not have done it, so check before repeating',
+  'stopped-waiting':
+    'nothing was sent to __url__: the node was stopped (redeploy or shutdown) while the call waited for its turn',
+  'stopped-read':
+    'the read from __url__ was cancelled because the node was stopped (redeploy or shutdown); it changed nothing',
+  'stopped-unsure':
+    'the call to __url__ was cut off because the node was stopped (redeploy or shutdown) and Odoo had not answered within __seconds__ s: Odoo may or may not have done it, so check before repeating',
+  'queue-timeout':
+    'waited __seconds__ s for a free connection to __url__ (every parallel call of the server node was busy); nothing was sent',
+  'login-paused':
+    '__refusal__; the next login attempt will be made in __seconds__ s (at once after a redeploy of the server node)',
   'too-large':
     '__url__ answered more than __size__ MB, the limit of this Odoo server node (maxBodyMB); ask for fewer records or fields, or raise the limit',
   'proxy-refused': 'the proxy __proxy__ refused the connection (HTTP __status__)',

@@ -138,6 +138,12 @@ export class ParamChecker {
         if (!Number.isFinite(value)) {
           this.fail('invalid-value', { path, reason: `${value} is not a finite number` });
         }
+        if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+          this.fail('invalid-value', {
+            path,
+            reason: `${value} is beyond the integers a number holds exactly (±9007199254740991)`,
+          });
+        }
         return value;
       case 'bigint':
         if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {

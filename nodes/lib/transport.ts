@@ -1,3 +1,5 @@
+import type { StopSignal } from './calls';
+
 /** The config node's `transport` setting: `auto` picks JSON-2 when the server offers it. */
 export const TRANSPORT_SETTINGS = ['xmlrpc', 'jsonrpc', 'json2', 'auto'] as const;
 export type TransportSetting = (typeof TRANSPORT_SETTINGS)[number];
@@ -22,6 +24,8 @@ export interface ExecuteRequest {
   kwargs: Record<string, unknown>;
   /** Reads may be sent again after a dropped keep-alive connection; writes never are. */
   idempotent: boolean;
+  /** Cuts the request (see CallGroup). */
+  stop?: StopSignal;
 }
 
 /**
@@ -31,9 +35,14 @@ export interface ExecuteRequest {
 export interface OdooTransport {
   /** For `auto`, undefined until the first call has chosen. */
   readonly name: TransportName | undefined;
-  version(): Promise<ServerVersion>;
+  version(stop?: StopSignal): Promise<ServerVersion>;
   /** The uid, or false when Odoo refuses the login. */
-  authenticate(db: string, login: string, secret: string): Promise<number | false>;
+  authenticate(
+    db: string,
+    login: string,
+    secret: string,
+    stop?: StopSignal,
+  ): Promise<number | false>;
   executeKw(request: ExecuteRequest): Promise<unknown>;
   listDatabases(): Promise<string[]>;
   /** Ends every connection; no timer or socket is left behind. */

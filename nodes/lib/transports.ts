@@ -1,4 +1,5 @@
 import { Answers } from './answers';
+import type { StopSignal } from './calls';
 import { OdooError } from './errors';
 import type { HttpEndpoint } from './http';
 import { FIRST_JSON2_MAJOR, fetchVersion, Json2Transport, majorVersion } from './json2-transport';
@@ -50,17 +51,22 @@ class AutoTransport implements OdooTransport {
     return this.resolved?.name;
   }
 
-  async version(): Promise<ServerVersion> {
-    const transport = await this.transport();
-    return this.probedVersion ?? transport.version();
+  async version(stop?: StopSignal): Promise<ServerVersion> {
+    const transport = await this.transport(stop);
+    return this.probedVersion ?? transport.version(stop);
   }
 
-  async authenticate(db: string, login: string, secret: string): Promise<number | false> {
-    return (await this.transport()).authenticate(db, login, secret);
+  async authenticate(
+    db: string,
+    login: string,
+    secret: string,
+    stop?: StopSignal,
+  ): Promise<number | false> {
+    return (await this.transport(stop)).authenticate(db, login, secret, stop);
   }
 
   async executeKw(request: ExecuteRequest): Promise<unknown> {
-    return (await this.transport()).executeKw(request);
+    return (await this.transport(request.stop)).executeKw(request);
   }
 
   async listDatabases(): Promise<string[]> {
@@ -71,8 +77,8 @@ class AutoTransport implements OdooTransport {
     this.endpoint.close();
   }
 
-  private transport(): Promise<OdooTransport> {
-    this.chosen ??= this.probe().then(
+  private transport(stop?: StopSignal): Promise<OdooTransport> {
+    this.chosen ??= this.probe(stop).then(
       (transport) => (this.resolved = transport),
       (error: unknown) => {
         this.chosen = undefined;
@@ -82,9 +88,9 @@ class AutoTransport implements OdooTransport {
     return this.chosen;
   }
 
-  private async probe(): Promise<OdooTransport> {
+  private async probe(stop?: StopSignal): Promise<OdooTransport> {
     const answers = new Answers(this.endpoint, 'JSON-2', this.translate);
-    const answer = await fetchVersion(this.endpoint, answers, '');
+    const answer = await fetchVersion(this.endpoint, answers, '', stop);
     if (!(answer instanceof OdooError) && majorVersion(answer) >= FIRST_JSON2_MAJOR) {
       this.probedVersion = answer;
       return new Json2Transport(this.endpoint, this.translate);

@@ -28,6 +28,13 @@ export interface WatchState {
   cursor: WatchCursor | null;
   seenFrom: string | null;
   seen: Record<string, string>;
+  /**
+   * The server's time `lookback` before the last poll began (null or absent: unknown). Every
+   * change dated before it had been committed when that poll read, so it was read then: the
+   * next poll reads again from here only, and not at all before the cursor once this has passed
+   * it.
+   */
+  windowFrom?: string | null;
 }
 
 export type OdooRecord = Record<string, unknown> & { id: number };
@@ -47,7 +54,11 @@ export interface WatchOptions {
   fields?: string[];
   mode: WatchMode;
   start: WatchStart;
-  /** How far before the cursor's second each poll reads again, for rows committed late. */
+  /**
+   * The longest a transaction may run: a change committed late carries the date its
+   * transaction began, at most this long before the commit. Each poll reads again the changes
+   * dated from this long before the previous poll.
+   */
   lookbackSeconds: number;
   /** The most records one request asks for. */
   pageSize: number;
@@ -77,8 +88,11 @@ export async function describeFields(client: OdooClient, model: string): Promise
 /** Relations whose content changes without a write on the record itself. */
 const RELATION_LISTS = new Set(['one2many', 'many2many']);
 
+/** The server's time (ms) at a local instant (`performance.now()`), when known. */
+export type ServerClock = (localMs: number) => number | undefined;
+
 /**
- * A change feed over one model, read with Odoo's own timestamps (never this machine's clock).
+ * A change feed over one model, read with Odoo's own timestamps and clock (never this machine's).
  *
  * Odoo stores create_date/write_date to the microsecond (the transaction's start) but sends
  * whole seconds, so `write_date > '12:00:00'` also matches rows of 12:00:00.4 and
@@ -86,7 +100,10 @@ const RELATION_LISTS = new Set(['one2many', 'many2many']);
  * (`>=` a second, `<` the next one) and pages by id within one second, which is exact whatever
  * precision the server keeps. A transaction commits rows dated when it started, possibly before
  * the cursor, and a record written twice in one second keeps its write_date: each poll reads
- * again from `lookbackSeconds` before the cursor's second and skips the versions it delivered.
+ * again from `lookbackSeconds` before the server's time when the previous poll began, and skips
+ * the versions it delivered. Once that time is past the cursor, a poll reads only what follows
+ * the cursor: a quiet model costs one empty page. The server's clock comes from its answers'
+ * `Date` header; without one, the window starts `lookbackSeconds` before the cursor.
  */
 export class ChangeFeed {
   readonly field: DateField;
@@ -99,6 +116,7 @@ export class ChangeFeed {
     private readonly client: OdooClient,
     readonly options: WatchOptions,
     fieldInfo: FieldInfo,
+    private readonly serverClock: ServerClock = () => undefined,
   ) {
     this.field = dateFieldOf(options.mode);
     const stored = (name: string) => fieldInfo[name]?.store === true;
@@ -120,8 +138,10 @@ export class ChangeFeed {
    */
   async poll(previous: unknown, onBatch: BatchHandler): Promise<WatchState | undefined> {
     const { domain } = this.options;
+    const began = performance.now();
     if (isWatchState(previous, this.options.model, this.field)) {
-      return new Poll(this, domain, clone(previous), onBatch).run();
+      const state = await new Poll(this, domain, clone(previous), onBatch).run();
+      return state && this.closeWindow(state, began);
     }
     const state: WatchState = {
       model: this.options.model,
@@ -129,18 +149,48 @@ export class ChangeFeed {
       cursor: null,
       seenFrom: null,
       seen: {},
+      windowFrom: null,
     };
-    if (this.options.start === 'all') return new Poll(this, domain, state, onBatch).run();
+    if (this.options.start === 'all') {
+      const first = await new Poll(this, domain, state, onBatch).run();
+      return first && this.closeWindow(first, began);
+    }
     await this.takeBaseline(domain, state);
     return state;
   }
 
-  /** Notes every record as it is now, so that only later changes are delivered. */
+  /**
+   * The window of the next poll: from `lookbackSeconds` before the server's time when this poll
+   * began (never earlier than the last window); what is dated before it is forgotten.
+   */
+  private closeWindow(state: WatchState, began: number): WatchState {
+    const from = this.windowAt(began);
+    if (from === undefined) return state;
+    state.windowFrom = state.windowFrom && state.windowFrom > from ? state.windowFrom : from;
+    forgetBefore(state, state.windowFrom);
+    return state;
+  }
+
+  private windowAt(localMs: number): string | undefined {
+    const serverMs = this.serverClock(localMs);
+    if (serverMs === undefined) return undefined;
+    return odooDatetime(new Date(serverMs - this.options.lookbackSeconds * 1000));
+  }
+
+  /**
+   * Notes every record as it is now, so that only later changes are delivered: the records the
+   * next poll reads again (see closeWindow), and the newest one as the cursor.
+   */
   private async takeBaseline(domain: unknown[], state: WatchState): Promise<void> {
     const [latest] = await this.page(domain, `${this.field} desc, id desc`, [this.field], 1);
+    const windowFrom = this.windowAt(performance.now());
+    state.windowFrom = windowFrom ?? null;
     if (!latest) return;
-    const from = shiftSeconds(latest[this.field] as string, -this.options.lookbackSeconds);
+    state.cursor = this.cursorOf(latest);
+    const from =
+      windowFrom ?? shiftSeconds(latest[this.field] as string, -this.options.lookbackSeconds);
     state.seenFrom = from;
+    if (from > state.cursor.date) return;
     await this.walk(domain, { date: from, id: 0 }, (rows) => {
       for (const row of rows) {
         state.seen[row.id] = this.markOf(row);
@@ -284,9 +334,15 @@ class Poll {
       this.start = null;
       return;
     }
-    // The look-back window, and at least the cursor's own second: rows written there later
-    // (or committed late) are told from delivered ones by `seen`, which covers it from seenFrom.
-    const windowStart = shiftSeconds(cursor.date, -feed.options.lookbackSeconds);
+    const windowStart =
+      state.windowFrom ?? shiftSeconds(cursor.date, -feed.options.lookbackSeconds);
+    if (windowStart > cursor.date) {
+      // Everything up to the cursor was committed and read: only what follows it is new.
+      this.start = cursor;
+      return;
+    }
+    // The window, and at least the cursor's own second: rows written there later (or committed
+    // late) are told from delivered ones by `seen`, which covers it from seenFrom.
     this.start = { date: seenFrom && seenFrom > windowStart ? seenFrom : windowStart, id: 0 };
   }
 
@@ -329,17 +385,25 @@ class Poll {
     return this.state.seenFrom !== null && created >= this.state.seenFrom ? 'created' : 'updated';
   }
 
-  /** Forgets what the look-back window no longer reaches, so that the state stays small. */
+  /**
+   * Forgets, during a long poll, what no window can reach any more: changes dated more than
+   * `lookbackSeconds` before the cursor (the server's clock is past that, since it is past the
+   * cursor). After the poll, closeWindow forgets up to the next window.
+   */
   private forgetOld(): void {
-    const { cursor, seenFrom } = this.state;
+    const { cursor } = this.state;
     if (!cursor) return;
-    const windowStart = shiftSeconds(cursor.date, -this.feed.options.lookbackSeconds);
-    if (seenFrom !== null && seenFrom >= windowStart) return;
-    for (const [id, mark] of Object.entries(this.state.seen)) {
-      if (mark.slice(0, DATE_LENGTH) < windowStart) delete this.state.seen[id];
-    }
-    this.state.seenFrom = windowStart;
+    forgetBefore(this.state, shiftSeconds(cursor.date, -this.feed.options.lookbackSeconds));
   }
+}
+
+/** Drops the marks of versions dated before `date`; `seen` then covers changes from there on. */
+function forgetBefore(state: WatchState, date: string): void {
+  if (state.seenFrom !== null && state.seenFrom >= date) return;
+  for (const [id, mark] of Object.entries(state.seen)) {
+    if (mark.slice(0, DATE_LENGTH) < date) delete state.seen[id];
+  }
+  state.seenFrom = date;
 }
 
 function clone(state: WatchState): WatchState {
@@ -358,6 +422,9 @@ export function isWatchState(value: unknown, model: string, field: DateField): v
         DATE_PATTERN.test(String(cursor.date)) &&
         Number.isSafeInteger(cursor.id))) &&
     (state.seenFrom === null || DATE_PATTERN.test(String(state.seenFrom))) &&
+    (state.windowFrom === undefined ||
+      state.windowFrom === null ||
+      DATE_PATTERN.test(String(state.windowFrom))) &&
     isPlainObject(state.seen) &&
     Object.values(state.seen).every(
       (mark) => typeof mark === 'string' && DATE_PATTERN.test(mark.slice(0, DATE_LENGTH)),

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Answers } from './answers';
+import type { StopSignal } from './calls';
 import { errorFromFault, exceptionLine, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
 import { englishMessage, Translate } from './messages';
@@ -27,12 +28,18 @@ export class XmlRpcTransport implements OdooTransport {
     this.answers = new Answers(endpoint, 'XML-RPC', translate);
   }
 
-  async version(): Promise<ServerVersion> {
-    return (await this.call('common', 'version', [], true)) as ServerVersion;
+  async version(stop?: StopSignal): Promise<ServerVersion> {
+    return (await this.call('common', 'version', [], true, stop)) as ServerVersion;
   }
 
-  async authenticate(db: string, login: string, secret: string): Promise<number | false> {
-    const uid = await this.call('common', 'authenticate', [db, login, secret, {}], true);
+  async authenticate(
+    db: string,
+    login: string,
+    secret: string,
+    stop?: StopSignal,
+  ): Promise<number | false> {
+    const params = [db, login, secret, {}];
+    const uid = await this.call('common', 'authenticate', params, true, stop);
     if (uid === false || (typeof uid === 'number' && Number.isInteger(uid) && uid > 0)) return uid;
     throw this.answers.malformed(
       '/xmlrpc/2/common',
@@ -44,7 +51,7 @@ export class XmlRpcTransport implements OdooTransport {
     const { db, uid, secret, model, method, args, kwargs } = request;
     const params = [db, uid, secret, model, method, args, kwargs];
     try {
-      return await this.call('object', 'execute_kw', params, request.idempotent);
+      return await this.call('object', 'execute_kw', params, request.idempotent, request.stop);
     } catch (error) {
       if (isOdooError(error, 'ODOO_SERVER_ERROR') && isNoneAnswer(error)) return null;
       throw error;
@@ -64,6 +71,7 @@ export class XmlRpcTransport implements OdooTransport {
     method: string,
     params: unknown[],
     idempotent: boolean,
+    stop?: StopSignal,
   ): Promise<unknown> {
     const path = `/xmlrpc/2/${service}`;
     const body = encodeMethodCall(method, params);
@@ -73,6 +81,7 @@ export class XmlRpcTransport implements OdooTransport {
       REQUEST_HEADERS,
       idempotent,
       (response, chunks) => this.readAnswer(path, response, chunks),
+      stop,
     );
     if (outcome.kind === 'fault') {
       throw errorFromFault({

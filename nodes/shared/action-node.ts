@@ -1,11 +1,11 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { OdooClient } from '../lib/client';
-import { isOdooError, OdooError } from '../lib/errors';
-import { errorTranslator } from './catalog';
+import { isOdooError } from '../lib/errors';
 import { collectPages, PagedResult, Progress, sendSequence } from './sequence';
-import { errorStatus, progressReporter, showStatus, StatusText } from './status';
+import { findServer } from './server';
+import { errorStatus, progressReporter, StatusBoard, StatusText } from './status';
 import { evaluateTypedInput, TypedDefault } from './typed-input';
-import type { ActionNodeDef, OdooConfigNode } from './types';
+import type { ActionNodeDef } from './types';
 
 export interface ActionSpec<Input> {
   /** The node's TypedInput parameters, with where each comes from when the node does not say. */
@@ -22,7 +22,8 @@ export interface ActionSpec<Input> {
 /**
  * The one input wrapper of every action node: evaluate the parameters, call Odoo, put the result
  * in msg.payload and pass the msg on (or a sequence of msgs); any failure goes to done(err) so
- * Catch nodes receive it, and done is called once per input msg.
+ * Catch nodes receive it, and done is called once per input msg. Closing the node ends its calls
+ * (see OdooClient.stop) and completes once every message is done.
  */
 export function registerActionNode<Input>(
   RED: NodeAPI,
@@ -31,62 +32,77 @@ export function registerActionNode<Input>(
 ): void {
   function ActionNode(this: Node, def: ActionNodeDef) {
     RED.nodes.createNode(this, def);
-    const server = def.server ? (RED.nodes.getNode(def.server) as OdooConfigNode | null) : null;
-    if (!server) showStatus(RED, this, 'no-server');
+    const board = new StatusBoard(RED, this);
+    const server = findServer(RED, this, def.server, board);
+    const client = server instanceof Error ? undefined : server.client.forNode();
+    if (!(server instanceof Error)) server.register(board);
     let closed = false;
-    this.on('close', () => {
-      closed = true;
-    });
+    let handling = 0;
+    let whenIdle: (() => void) | undefined;
 
     this.on('input', (msg: NodeMessageInFlow, send, done) => {
-      handle(this, server, def, msg, send, () => closed)
+      handling++;
+      const handled = client
+        ? handle(this, client, board, def, msg, send, () => closed)
+        : Promise.reject(server);
+      handled
         .then(
           () => done(),
           (error: unknown) => {
-            showStatus(
-              RED,
-              this,
-              'error',
-              errorStatus(isOdooError(error) ? error.code : undefined),
-            );
+            board.show('error', errorStatus(isOdooError(error) ? error.code : undefined));
             done(error as Error);
           },
         )
-        .catch((error: unknown) => this.error(error));
+        .catch((error: unknown) => this.error(error))
+        .finally(() => {
+          handling--;
+          if (handling === 0) whenIdle?.();
+        });
+    });
+
+    this.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      board.close();
+      if (!(server instanceof Error)) server.deregister(board);
+      const idle = new Promise<void>((resolve) => {
+        if (handling === 0) resolve();
+        else whenIdle = resolve;
+      });
+      Promise.all([client?.stop(), idle])
+        .catch((error: unknown) => this.error(error))
+        .finally(() => done());
     });
   }
 
   async function handle(
     node: Node,
-    server: OdooConfigNode | null,
+    client: OdooClient,
+    board: StatusBoard,
     def: ActionNodeDef,
     msg: NodeMessageInFlow,
     send: (msg: NodeMessage) => void,
     stopped: () => boolean,
   ): Promise<void> {
-    if (!server) {
-      throw new OdooError('ODOO_INVALID_INPUT', errorTranslator(RED)('missing-config', {}));
-    }
     const input: Record<string, unknown> = {};
     for (const [name, fallback] of Object.entries<TypedDefault>(spec.parameters)) {
       input[name] = await evaluateTypedInput(RED, node, def, msg, name, fallback);
     }
-    showStatus(RED, node, 'requesting');
-    const progress = progressReporter(RED, node);
-    const result = await spec.run(server.client, input as Input, def, progress);
+    board.show('requesting');
+    const progress = progressReporter(board);
+    const result = await spec.run(client, input as Input, def, progress);
     if (!(result instanceof PagedResult)) {
       msg.payload = result;
-      showStatus(RED, node, 'success', spec.summary(result, def), server.client.transportName);
+      board.show('success', spec.summary(result, def), client.transportName);
     } else if (result.split === 'none') {
       const rows = await collectPages(result, progress, stopped);
       if (!rows) return;
       msg.payload = rows;
       const summary = { key: result.unit, params: { count: rows.length } };
-      showStatus(RED, node, 'success', summary, server.client.transportName);
+      board.show('success', summary, client.transportName);
     } else {
       const count = await sendSequence(RED, msg, result, send, progress, stopped);
       const summary = { key: result.unit, params: { count } };
-      showStatus(RED, node, 'success', summary, server.client.transportName);
+      board.show('success', summary, client.transportName);
       return;
     }
     send(msg);

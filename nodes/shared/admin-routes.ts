@@ -36,8 +36,9 @@ type ClientOptionsOf = (def: OdooConfigDef, apiKey: string) => OdooClientOptions
 
 /**
  * The editor's admin routes, registered once per runtime: the config dialog's connection test
- * (`odoo-config.write`: it may send a stored key) and the pickers' look-ups through a deployed
- * server node's session (`odoo-config.read`). Secrets only ever arrive in POST bodies and are
+ * (`odoo-config.write`: it may send a stored key), the domain preview (`odoo-config.write`: it
+ * reads records) and the pickers' look-ups of metadata through a deployed server node's session
+ * (`odoo-config.read`). Secrets only ever arrive in POST bodies and are
  * never part of an answer.
  */
 export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptionsOf): void {
@@ -206,7 +207,7 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
 
   RED.httpAdmin.post(
     '/odoo-config/:id/count',
-    RED.auth.needsPermission('odoo-config.read'),
+    RED.auth.needsPermission('odoo-config.write'),
     answer(async (req) => {
       const { client } = deployedServer(req.params.id);
       const body = isPlainObject(req.body) ? req.body : {};

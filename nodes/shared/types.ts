@@ -1,5 +1,6 @@
 import type { Node, NodeDef } from 'node-red';
 import type { OdooClient } from '../lib/client';
+import type { StatusBoard } from './status';
 
 export interface OdooConfigDef extends NodeDef {
   url: string;
@@ -26,6 +27,9 @@ export interface OdooConfigNode extends Node<OdooCredentials> {
   client: OdooClient;
   /** The deployed properties (never the API key, which stays in `credentials`). */
   settings: OdooConfigDef;
+  /** A node that uses this server: it shows the connection state from now on. */
+  register(user: StatusBoard): void;
+  deregister(user: StatusBoard): void;
 }
 
 /** An action node's stored properties: `server`, plain ones, and TypedInput pairs. */

@@ -24,6 +24,11 @@ export type Fault =
   | { kind: 'drip'; intervalMs: number }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
+  /**
+   * A slow Odoo: waits `ms`, then does the work and answers as usual (the work is done even when
+   * the client has gone meanwhile, as Odoo finishes a request whose client disconnected).
+   */
+  | { kind: 'delay'; ms: number }
   /** Resets the connection without doing anything. */
   | { kind: 'reset' }
   /** Does the work (a write is committed), then resets the connection before answering. */
@@ -39,6 +44,13 @@ export interface FaultRule {
   fault: Fault;
 }
 
+/** An injected fault: the requests it hit (they reached the server, which did not answer). */
+export interface InjectedFault {
+  readonly hits: number;
+}
+
+type ActiveRule = FaultRule & { left: number; hits: number };
+
 interface Answer {
   status: number;
   reason: string;
@@ -50,16 +62,23 @@ interface Answer {
 export type Handle = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export class FaultInjector {
-  private readonly rules: (FaultRule & { left: number })[] = [];
+  private readonly rules: ActiveRule[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  add(rule: FaultRule): void {
-    this.rules.push({ ...rule, left: rule.times ?? 1 });
+  /** Adds a rule; the answer tells how many requests it has hit so far. */
+  add(rule: FaultRule): InjectedFault {
+    const active: ActiveRule = { ...rule, left: rule.times ?? 1, hits: 0 };
+    this.rules.push(active);
+    return {
+      get hits() {
+        return active.hits;
+      },
+    };
   }
 
   clear(): void {
     this.rules.length = 0;
-    for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
 
@@ -95,6 +114,15 @@ export class FaultInjector {
         return true;
       case 'hang':
         return true;
+      case 'delay':
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            resolve();
+          }, fault.ms);
+          this.timers.add(timer);
+        });
+        return false;
       case 'reset':
         socket.resetAndDestroy();
         return true;
@@ -115,19 +143,19 @@ export class FaultInjector {
     return true;
   }
 
-  private match(
-    request: IncomingMessage,
-    body: Buffer,
-  ): (FaultRule & { left: number }) | undefined {
+  private match(request: IncomingMessage, body: Buffer): ActiveRule | undefined {
     const path = (request.url ?? '').split('?')[0];
     const text = body.toString('utf8');
     const rule = this.rules.find(
       (candidate) =>
         candidate.left > 0 &&
         (candidate.path === undefined || path.endsWith(candidate.path)) &&
-        (candidate.method === undefined || callsMethod(text, candidate.method)),
+        (candidate.method === undefined || callsMethod(path, text, candidate.method)),
     );
-    if (rule) rule.left--;
+    if (rule) {
+      rule.left--;
+      rule.hits++;
+    }
     return rule;
   }
 
@@ -165,12 +193,25 @@ export class FaultInjector {
   }
 }
 
-function callsMethod(body: string, method: string): boolean {
+function callsMethod(path: string, body: string, method: string): boolean {
+  if (path.startsWith('/json/2/') || path.includes('/json/2/')) return path.endsWith(`/${method}`);
+  if (body.startsWith('{')) return jsonRpcCalls(body, method);
   const methodName = /<methodName>([^<]*)<\/methodName>/.exec(body)?.[1];
   if (methodName === method) return true;
   // execute_kw(db, uid, password, model, method, ...): the model method is the fifth param.
   const strings = [...body.matchAll(/<string>([^<]*)<\/string>/g)].map((match) => match[1]);
   return methodName === 'execute_kw' && strings[3] === method;
+}
+
+/** JSON-RPC: `{"params": {"method": "execute_kw", "args": [db, uid, key, model, method, ...]}}`. */
+function jsonRpcCalls(body: string, method: string): boolean {
+  try {
+    const { params } = JSON.parse(body) as { params?: { method?: unknown; args?: unknown[] } };
+    if (params?.method === method) return true;
+    return params?.method === 'execute_kw' && params.args?.[4] === method;
+  } catch {
+    return false;
+  }
 }
 
 async function capture(handle: (response: ServerResponse) => Promise<void>): Promise<Answer> {

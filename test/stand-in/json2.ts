@@ -31,6 +31,7 @@ export interface Json2Call {
 export interface Json2Host {
   readonly database: Database;
   recordJson2(call: Json2Call): void;
+  noteResult(result: unknown): void;
 }
 
 export interface Json2Request {
@@ -131,7 +132,9 @@ export function answerJson2(host: Json2Host, request: Json2Request): HttpAnswer 
     return httpError(400, 'werkzeug.exceptions.BadRequest', 'Invalid JSON data');
   }
   try {
-    return json(200, database.callJson2(uid, model, method, ids, context, kwargs));
+    const result = database.callJson2(uid, model, method, ids, context, kwargs);
+    host.noteResult(result);
+    return json(200, result);
   } catch (error) {
     const fault = error instanceof OdooFault ? error : internalError(error);
     const data = serializeException(fault, [...controllerFrames(), JSON2_FRAME], database.major);

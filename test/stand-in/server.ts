@@ -26,7 +26,7 @@ import {
   pyTruthy,
   unknownDatabase,
 } from './faults';
-import { FaultInjector, FaultRule } from './fault-injection';
+import { FaultInjector, FaultRule, InjectedFault } from './fault-injection';
 import { Json2Call, answerJson2, answerVersion } from './json2';
 import { HttpAnswer, answerDatabaseList, answerJsonRpc } from './jsonrpc';
 import { Database, Version } from './orm';
@@ -68,6 +68,8 @@ export interface CallRecord {
   kwargs?: unknown;
   /** JSON-2's named arguments, `ids` included, `context` left out. */
   named?: Record<string, unknown>;
+  /** How many items the answer held, when it was a list (records of a search_read, ids...). */
+  rows?: number;
 }
 
 export interface StandIn {
@@ -107,7 +109,7 @@ export interface StandIn {
   onCall(listener: ((call: CallRecord) => void) | undefined): void;
   openConnections(): number;
   /** Orders failures (see fault-injection.ts); `clearFaults` cancels those not yet used. */
-  injectFault(rule: FaultRule): void;
+  injectFault(rule: FaultRule): InjectedFault;
   clearFaults(): void;
   /** Stops listening and drops every connection, keeping the data: Odoo down. */
   stop(): Promise<void>;
@@ -291,6 +293,12 @@ class StandInServer {
     return undefined;
   }
 
+  /** Notes the size of the answer on the call being answered (the one recorded last). */
+  noteResult(result: unknown): void {
+    const entry = this.calls[this.calls.length - 1];
+    if (entry && Array.isArray(result)) entry.rows = result.length;
+  }
+
   recordJson2(call: Json2Call): void {
     const entry: CallRecord = {
       service: 'json2',
@@ -303,6 +311,11 @@ class StandInServer {
     };
     this.calls.push(entry);
     this.listener?.(entry);
+  }
+
+  /** The `Date` header, from the same clock that dates the records (see setClock). */
+  private httpDate(): string {
+    return new Date(`${this.database.clock().slice(0, 19).replace(' ', 'T')}Z`).toUTCString();
   }
 
   private send(
@@ -322,7 +335,7 @@ class StandInServer {
     const type: [string, string] = ['Content-Type', contentType];
     const list: Array<[string, string]> = [
       ['Server', 'Werkzeug/2.2.2 Python/3.11.2'],
-      ['Date', new Date().toUTCString()],
+      ['Date', this.httpDate()],
       ...(headers.lengthFirst ? [length, type] : [type, ...(headers.before ?? []), length]),
       ...(headers.after ?? []),
     ];
@@ -595,7 +608,9 @@ class StandInServer {
       keywords = kw as Record<string, unknown>;
     }
     try {
-      return this.database.callKw(uid, model, method, positional, keywords);
+      const result = this.database.callKw(uid, model, method, positional, keywords);
+      this.noteResult(result);
+      return result;
     } catch (error) {
       if (error instanceof PythonError) {
         const checkedName = error.frames[0]?.func === 'execute';

@@ -59,6 +59,15 @@ export interface Deployed {
   /** Sends a msg into the action node (default `n1`) and waits for its output or its error. */
   run(msg?: Record<string, unknown>, target?: string): Promise<Outcome>;
   runAll(msgs: Record<string, unknown>[], target?: string): Promise<Outcome[]>;
+  /**
+   * Deploys the flow again with these action nodes (and config node settings): `nodes` restarts
+   * the changed nodes only, as the editor's "Modified nodes" deploy does; `full` restarts all.
+   */
+  redeploy(
+    actions: object[],
+    type: 'nodes' | 'full',
+    settings?: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 let sequence = 0;
@@ -73,7 +82,7 @@ export async function deploy(
   extra: object[] = [],
   modules: ((RED: never) => void)[] = [],
 ): Promise<Deployed> {
-  const flow: object[] = [
+  const flowWith = (nodes: object[], settings = server.settings): object[] => [
     { id: 'tab', type: 'tab', label: 'test' },
     {
       id: 'c1',
@@ -82,7 +91,7 @@ export async function deploy(
       db: server.db,
       username: server.login ?? 'admin',
       transport: server.transport ?? TRANSPORT,
-      ...server.settings,
+      ...settings,
     },
     { id: 'collect-output', type: 'helper', z: 'tab' },
     {
@@ -94,7 +103,7 @@ export async function deploy(
       wires: [['collect-error']],
     },
     { id: 'collect-error', type: 'helper', z: 'tab' },
-    ...actions.map((action, index) => ({
+    ...nodes.map((action, index) => ({
       id: `n${index + 1}`,
       z: 'tab',
       server: 'c1',
@@ -106,7 +115,7 @@ export async function deploy(
   const credentials: Record<string, Record<string, string>> = server.apiKey === undefined
     ? {}
     : { c1: { apiKey: server.apiKey } };
-  await helper.load([...ODOO_NODES, ...modules], flow, credentials);
+  await helper.load([...ODOO_NODES, ...modules], flowWith(actions), credentials);
 
   const pending = new Map<string, (outcome: Outcome) => void>();
   const settle = (outcome: Outcome, msg: Record<string, unknown>) => {
@@ -114,14 +123,21 @@ export async function deploy(
     pending.delete(msg._test as string);
     resolve?.(outcome);
   };
-  helper
-    .getNode('collect-output')
-    .on('input', (msg: Record<string, unknown>) =>
+  // A full redeploy starts new collectors: listen to each instance once.
+  const listening = new WeakSet<Node>();
+  const listen = () => {
+    const output = helper.getNode('collect-output');
+    const error = helper.getNode('collect-error');
+    if (listening.has(output)) return;
+    listening.add(output);
+    output.on('input', (msg: Record<string, unknown>) =>
       settle({ output: msg as Outcome['output'] }, msg),
     );
-  helper
-    .getNode('collect-error')
-    .on('input', (msg: Record<string, unknown>) => settle({ error: msg as Outcome['error'] }, msg));
+    error.on('input', (msg: Record<string, unknown>) =>
+      settle({ error: msg as Outcome['error'] }, msg),
+    );
+  };
+  listen();
 
   const run = (msg: Record<string, unknown> = {}, target = 'n1') =>
     new Promise<Outcome>((resolve) => {
@@ -133,6 +149,10 @@ export async function deploy(
     node: (id = 'n1') => helper.getNode(id),
     run,
     runAll: (msgs, target) => Promise.all(msgs.map((msg) => run(msg, target))),
+    async redeploy(nodes, type, settings) {
+      await helper.setFlows(flowWith(nodes, settings ?? server.settings), type, credentials);
+      listen();
+    },
   };
 }
 
@@ -159,4 +179,42 @@ export async function eventually(check: () => boolean, what: string): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`still not true after 3 s: ${what}`);
+}
+
+/** One done() call of the runtime: which msg (its `_test` tag), how it ended, and when. */
+export interface Completion {
+  tag: string;
+  error?: { code?: string; message: string };
+  /** performance.now() at the call. */
+  at: number;
+}
+
+interface CompleteEvent {
+  msg?: { _test?: string };
+  error?: unknown;
+  node?: { id: string; node?: { type?: string } };
+}
+
+interface RuntimeHooks {
+  add(name: string, hook: (event: CompleteEvent) => void): void;
+  remove(name: string): void;
+}
+
+let hookSequence = 0;
+
+/**
+ * Records every done() call of an Odoo node from now on, through the runtime's onComplete hook:
+ * the one place that also sees the messages of nodes being closed, whose Catch nodes may be gone.
+ */
+export function recordCompletions(): { list: Completion[]; stop(): void } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { hooks } = require('@node-red/util') as { hooks: RuntimeHooks };
+  const name = `onComplete.odooTest${++hookSequence}`;
+  const list: Completion[] = [];
+  hooks.add(name, (event) => {
+    const tag = event.msg?._test;
+    if (typeof tag !== 'string' || !event.node?.node?.type?.startsWith('odoo-')) return;
+    list.push({ tag, error: event.error as Completion['error'], at: performance.now() });
+  });
+  return { list, stop: () => hooks.remove(name) };
 }
