@@ -9,14 +9,14 @@ const FIRST_PATH = {
   xmlrpc: '/xmlrpc/2/common',
   jsonrpc: '/jsonrpc',
   json2: '/json/2/res.users/context_get',
-}[TRANSPORT];
+}[TRANSPORT as 'xmlrpc' | 'jsonrpc' | 'json2'];
 
 /** What err.cause holds besides faultCode and faultString: the exception name on JSON. */
 const CAUSE_KEYS = {
   xmlrpc: ['faultCode', 'faultString'],
   jsonrpc: ['faultCode', 'faultString', 'name'],
   json2: ['faultCode', 'faultString', 'name', 'status'],
-}[TRANSPORT];
+}[TRANSPORT as 'xmlrpc' | 'jsonrpc' | 'json2'];
 
 /** A web server that is not Odoo: answers every request with `status`, `headers` and `body`. */
 async function startWebServer(
@@ -336,7 +336,9 @@ describe(`errors reach Catch nodes with a public code (${TRANSPORT})`, function 
   });
 
   describe("ODOO_PROTOCOL_ERROR: the answer is not the transport's", function () {
-    const protocol = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' }[TRANSPORT];
+    const protocol = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', json2: 'JSON-2' }[
+      TRANSPORT as 'xmlrpc' | 'jsonrpc' | 'json2'
+    ];
     const cases: [string, number, Record<string, string>, string, RegExp][] = [
       [
         'an HTML 404 page',

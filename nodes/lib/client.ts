@@ -1,3 +1,4 @@
+import type { MethodSignature } from './api-doc';
 import { createInBatches } from './batching';
 import type { CallGroup } from './calls';
 import { ConnectionInfo, ConnectionOptions, ConnectionState, OdooConnection } from './connection';
@@ -120,6 +121,11 @@ export class OdooClient {
 
   listDatabases(): Promise<string[]> {
     return this.connection.listDatabases();
+  }
+
+  /** A model's methods and their signatures from Odoo 19's api_doc; see OdooConnection. */
+  methodsOf(model: unknown): Promise<Map<string, MethodSignature> | undefined> {
+    return this.connection.methodsOf(this.check.model(model));
   }
 
   /** The server's clock (ms) at a local `performance.now()` instant; see OdooConnection. */

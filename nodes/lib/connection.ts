@@ -1,6 +1,8 @@
+import { ApiDoc, MethodSignature } from './api-doc';
 import { CallGroup, StopSignal } from './calls';
 import { isOdooError, OdooError } from './errors';
 import { DEFAULT_TIMEOUT_MS, HttpEndpoint, ProxySettings, TlsSettings } from './http';
+import { FIRST_JSON2_MAJOR, majorVersion } from './json2-transport';
 import { Limiter } from './limiter';
 import { englishMessage, Translate } from './messages';
 import { ParamChecker } from './params';
@@ -98,6 +100,7 @@ export class OdooConnection {
   readonly translate: Translate;
   private readonly transport: OdooTransport | undefined;
   private readonly endpoint: HttpEndpoint | undefined;
+  private readonly apiDoc: ApiDoc | undefined;
   private readonly problem: OdooError | undefined;
   private readonly limiter: Limiter;
   private readonly retries: number;
@@ -131,6 +134,7 @@ export class OdooConnection {
     });
     let transport: OdooTransport | undefined;
     let endpoint: HttpEndpoint | undefined;
+    let apiDoc: ApiDoc | undefined;
     try {
       this.checkSettings();
       endpoint = new HttpEndpoint(options.url, {
@@ -140,11 +144,13 @@ export class OdooConnection {
         tls: options.tls,
         proxy: options.proxy,
       });
-      transport = createTransport(options.transport ?? 'xmlrpc', endpoint, this.translate);
+      apiDoc = new ApiDoc(endpoint, this.translate);
+      transport = createTransport(options.transport ?? 'xmlrpc', endpoint, this.translate, apiDoc);
     } catch (error) {
       this.problem = error as OdooError;
     }
     this.endpoint = endpoint;
+    this.apiDoc = apiDoc;
     this.transport = transport;
   }
 
@@ -241,6 +247,23 @@ export class OdooConnection {
       version: version.server_version,
       versionInfo: version.server_version_info,
     };
+  }
+
+  /**
+   * The public methods of a model with their signatures, from Odoo 19's api_doc (with the API
+   * key, whatever the transport); undefined before Odoo 19, for a user who may not read it, or
+   * when the server does not say.
+   */
+  async methodsOf(model: string): Promise<Map<string, MethodSignature> | undefined> {
+    this.usable();
+    const version = this.knownVersion ?? (await this.version());
+    if (majorVersion(version) < FIRST_JSON2_MAJOR || !this.apiDoc) return undefined;
+    const { db, apiKey } = this.options;
+    const apiDoc = this.apiDoc;
+    const doc = await this.attempt(true, this.shared, () =>
+      apiDoc.model(db, apiKey, model, this.shared),
+    );
+    return doc && doc !== 'refused' ? doc.methods : undefined;
   }
 
   async listDatabases(): Promise<string[]> {

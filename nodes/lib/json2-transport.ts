@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Answers, isJson, readText } from './answers';
+import { ApiDoc, MethodSignature } from './api-doc';
 import type { StopSignal } from './calls';
 import { asOdooException, errorFromJson2, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
@@ -24,7 +25,8 @@ const onRecords = (...names: string[]): NamedArguments => ({ records: true, name
 
 /**
  * The positional parameters of the ORM methods people call, as Odoo 19 names them (JSON-2 came
- * with 19). Other methods take the record ids alone in args and the rest by name in kwargs.
+ * with 19). Other methods are looked up in the server's api_doc; where that is refused, they
+ * take the record ids alone in args and the rest by name in kwargs.
  */
 const NAMED_ARGUMENTS: Record<string, NamedArguments> = {
   search: onModel('domain', 'offset', 'limit', 'order'),
@@ -73,6 +75,7 @@ export class Json2Transport implements OdooTransport {
   constructor(
     private readonly endpoint: HttpEndpoint,
     private readonly translate: Translate = englishMessage,
+    private readonly apiDoc = new ApiDoc(endpoint, translate),
   ) {
     this.answers = new Answers(endpoint, 'JSON-2', translate);
   }
@@ -94,6 +97,7 @@ export class Json2Transport implements OdooTransport {
     secret: string,
     stop?: StopSignal,
   ): Promise<number | false> {
+    this.apiDoc.renew();
     try {
       const context = await this.call(db, secret, 'res.users', 'context_get', {}, true, stop);
       const uid = (context as { uid?: unknown } | null)?.uid;
@@ -113,7 +117,15 @@ export class Json2Transport implements OdooTransport {
 
   async executeKw(request: ExecuteRequest): Promise<unknown> {
     const { db, secret, model, method, args, kwargs, idempotent, stop } = request;
-    const body = this.namedArguments(method, args, kwargs);
+    const known = Object.prototype.hasOwnProperty.call(NAMED_ARGUMENTS, method)
+      ? NAMED_ARGUMENTS[method]
+      : undefined;
+    const doc =
+      known || args.length === 0 ? undefined : await this.apiDoc.model(db, secret, model, stop);
+    const signature = doc && doc !== 'refused' ? doc.methods.get(method) : undefined;
+    const body = signature
+      ? this.documentedArguments(method, signature, args, kwargs)
+      : this.namedArguments(model, method, known, args, kwargs, doc === 'refused');
     const result = await this.call(db, secret, model, method, body, idempotent, stop);
     // Odoo returns the recordset's ids; XML-RPC gives the one id of a single-dict create.
     const single = method === 'create' && isPlainObject(args[0]);
@@ -131,25 +143,35 @@ export class Json2Transport implements OdooTransport {
     this.endpoint.close();
   }
 
-  /** args and kwargs as JSON-2's named arguments; refuses (nothing sent) what has no name. */
+  /**
+   * args and kwargs as JSON-2's named arguments, from the table of ORM methods; refuses (nothing
+   * sent) what has no name. `refused`: the server would not tell this user the method's
+   * parameters, which the error then says.
+   */
   private namedArguments(
+    model: string,
     method: string,
+    known: NamedArguments | undefined,
     args: unknown[],
     kwargs: Record<string, unknown>,
+    refused: boolean,
   ): Record<string, unknown> {
-    const known = Object.prototype.hasOwnProperty.call(NAMED_ARGUMENTS, method)
-      ? NAMED_ARGUMENTS[method]
-      : undefined;
     const takesIds = known ? known.records : args.length > 0;
     const body: Record<string, unknown> = {};
     let rest = args;
     if (takesIds) {
-      body.ids = this.ids(method, args[0]);
+      body.ids = this.ids(method, args[0], !known && refused);
       rest = args.slice(1);
     }
     const names = known?.names ?? [];
     if (!known && rest.length > 0) {
-      this.refuse('json2-positional', { method, count: rest.length });
+      this.refuse(refused ? 'json2-positional-refused' : 'json2-positional', {
+        method,
+        model,
+        count: rest.length,
+        position: 2,
+        value: describeValue(rest[0]),
+      });
     }
     if (rest.length > names.length) {
       this.refuse('json2-too-many', {
@@ -160,6 +182,48 @@ export class Json2Transport implements OdooTransport {
       });
     }
     rest.forEach((value, index) => setOwn(body, names[index], value));
+    return this.withKwargs(method, body, kwargs);
+  }
+
+  /** args and kwargs named after the method's parameters as the server's api_doc lists them. */
+  private documentedArguments(
+    method: string,
+    signature: MethodSignature,
+    args: unknown[],
+    kwargs: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const body: Record<string, unknown> = {};
+    let rest = args;
+    if (!signature.model) {
+      body.ids = this.ids(method, args[0], false);
+      rest = args.slice(1);
+    }
+    const { positional } = signature;
+    if (rest.length > positional.length) {
+      const names = [...(signature.model ? [] : ['ids']), ...positional.map((entry) => entry.name)];
+      this.refuse(signature.varPositional ? 'json2-var-positional' : 'json2-too-many', {
+        method,
+        count: names.length,
+        names: names.join(', ') || 'none',
+        given: args.length,
+        signature: signature.signature,
+      });
+    }
+    rest.forEach((value, index) => {
+      const parameter = positional[index];
+      if (!parameter.byName) {
+        this.refuse('json2-positional-only', { method, name: parameter.name });
+      }
+      setOwn(body, parameter.name, value);
+    });
+    return this.withKwargs(method, body, kwargs);
+  }
+
+  private withKwargs(
+    method: string,
+    body: Record<string, unknown>,
+    kwargs: Record<string, unknown>,
+  ): Record<string, unknown> {
     for (const [name, value] of Object.entries(kwargs)) {
       if (Object.prototype.hasOwnProperty.call(body, name)) {
         this.refuse('json2-twice', { method, name });
@@ -169,15 +233,27 @@ export class Json2Transport implements OdooTransport {
     return body;
   }
 
-  private ids(method: string, value: unknown): number[] {
+  /** `undocumented`: the method might be a model method, which the error then suggests. */
+  private ids(method: string, value: unknown, undocumented: boolean): number[] {
     const isId = (id: unknown) => typeof id === 'number' && Number.isSafeInteger(id) && id > 0;
     if (isId(value)) return [value as number];
     if (Array.isArray(value) && value.every(isId)) return value as number[];
-    return this.refuse('json2-ids', { method, value: describeValue(value) });
+    return this.refuse(undocumented ? 'json2-ids-undocumented' : 'json2-ids', {
+      method,
+      value: describeValue(value),
+    });
   }
 
   private refuse(
-    key: 'json2-ids' | 'json2-positional' | 'json2-too-many' | 'json2-twice',
+    key:
+      | 'json2-ids'
+      | 'json2-ids-undocumented'
+      | 'json2-positional'
+      | 'json2-positional-refused'
+      | 'json2-positional-only'
+      | 'json2-too-many'
+      | 'json2-var-positional'
+      | 'json2-twice',
     params: Record<string, string | number>,
   ): never {
     throw new OdooError('ODOO_INVALID_INPUT', this.translate(key, params));

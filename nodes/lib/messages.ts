@@ -90,8 +90,16 @@ export const MESSAGES = {
     'the __name__ cannot be sent in an HTTP header: it contains line breaks or other control characters',
   'json2-ids':
     'over JSON-2, args of __method__ must hold the record ids first (an id or an array of ids), got __value__',
+  'json2-ids-undocumented':
+    'over JSON-2, args of __method__ must hold the record ids first (an id or an array of ids), got __value__; if __method__ is a model method (@api.model), put its arguments in kwargs under their names, as this user may not read the API documentation of Odoo that would tell',
   'json2-positional':
     'over JSON-2, __method__ takes its arguments by name: put the record ids alone in args (such as [[7]]) and the other arguments in kwargs (such as {"default": {"name": "Copy"}}); got __count__ more in args',
+  'json2-positional-refused':
+    'over JSON-2, __method__ takes its arguments by name, and this user may not read the API documentation of Odoo that names them (/doc-bearer/__model__.json is for Settings administrators): put the record ids alone in args (such as [[7]]) and the other __count__ argument(s) in kwargs under their names; the first of them was __value__',
+  'json2-positional-only':
+    'over JSON-2, argument __name__ of __method__ can only be given by position, which JSON-2 cannot do: use the XML-RPC or JSON-RPC transport for this call',
+  'json2-var-positional':
+    'over JSON-2, __method__ takes at most __count__ arguments in args (__names__; its signature is __signature__ and JSON-2 cannot pass *args), got __given__',
   'json2-too-many':
     'over JSON-2, __method__ takes at most __count__ arguments in args (__names__), got __given__',
   'json2-twice': 'argument __name__ of __method__ is given twice, in args and in kwargs',

@@ -1,4 +1,5 @@
 import { Answers } from './answers';
+import type { ApiDoc } from './api-doc';
 import type { StopSignal } from './calls';
 import { OdooError } from './errors';
 import type { HttpEndpoint } from './http';
@@ -19,14 +20,15 @@ export function createTransport(
   setting: TransportSetting,
   endpoint: HttpEndpoint,
   translate: Translate,
+  apiDoc: ApiDoc,
 ): OdooTransport {
   switch (setting) {
     case 'jsonrpc':
       return new JsonRpcTransport(endpoint, translate);
     case 'json2':
-      return new Json2Transport(endpoint, translate);
+      return new Json2Transport(endpoint, translate, apiDoc);
     case 'auto':
-      return new AutoTransport(endpoint, translate);
+      return new AutoTransport(endpoint, translate, apiDoc);
     default:
       return new XmlRpcTransport(endpoint, translate);
   }
@@ -45,6 +47,7 @@ class AutoTransport implements OdooTransport {
   constructor(
     private readonly endpoint: HttpEndpoint,
     private readonly translate: Translate,
+    private readonly apiDoc: ApiDoc,
   ) {}
 
   get name(): TransportName | undefined {
@@ -93,7 +96,7 @@ class AutoTransport implements OdooTransport {
     const answer = await fetchVersion(this.endpoint, answers, '', stop);
     if (!(answer instanceof OdooError) && majorVersion(answer) >= FIRST_JSON2_MAJOR) {
       this.probedVersion = answer;
-      return new Json2Transport(this.endpoint, this.translate);
+      return new Json2Transport(this.endpoint, this.translate, this.apiDoc);
     }
     return new XmlRpcTransport(this.endpoint, this.translate);
   }

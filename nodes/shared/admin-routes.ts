@@ -205,6 +205,22 @@ export function registerAdminRoutes(RED: NodeAPI, clientOptionsOf: ClientOptions
     }),
   );
 
+  RED.httpAdmin.get(
+    '/odoo-config/:id/methods',
+    RED.auth.needsPermission('odoo-config.read'),
+    answer(async (req) => {
+      const { client } = deployedServer(req.params.id);
+      const methods = await client.methodsOf(req.query.model);
+      if (!methods) return { documented: false, methods: [] };
+      return {
+        documented: true,
+        methods: [...methods]
+          .map(([name, { signature, model }]) => ({ name, signature, model }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    }),
+  );
+
   RED.httpAdmin.post(
     '/odoo-config/:id/count',
     RED.auth.needsPermission('odoo-config.write'),

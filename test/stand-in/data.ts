@@ -52,6 +52,9 @@ export interface FieldSpec {
   image?: boolean;
   /** Fields that Odoo's export dialog offers by default. */
   exportCompatible?: boolean;
+  /** The first and last major versions that have the field (Odoo 19 dropped some of 17's). */
+  since?: number;
+  until?: number;
 }
 
 export type Operation = 'read' | 'write' | 'create' | 'unlink';
@@ -145,12 +148,31 @@ function timezones(): Selection {
 
 const IMAGE_SIZES = ['1024', '512', '256', '128'];
 
+/** The followers of a mail.thread record (mail.followers rows naming it). */
+function followerFields(): FieldSpec[] {
+  return [
+    computed('message_is_follower', 'boolean', 'Is Follower', 'is_follower'),
+    computed('message_follower_ids', 'one2many', 'Followers', 'followers', {
+      relation: 'mail.followers',
+      readonly: false,
+    }),
+    computed('message_partner_ids', 'many2many', 'Followers (Partners)', 'follower_partners', {
+      relation: 'res.partner',
+      readonly: false,
+      searchable: true,
+    }),
+  ];
+}
+
+const PRODUCT_TYPES_17: Selection = [
+  ['consu', 'Consumable'],
+  ['service', 'Service'],
+];
+
 /** res.partner with the 150 fields (same names, types, labels and order) of the recorded Odoo 17. */
 function partnerFields(): FieldSpec[] {
   return [
-    inert('message_is_follower', 'boolean', 'Is Follower', { readonly: true }),
-    inert('message_follower_ids', 'one2many', 'Followers', { relation: 'mail.followers' }),
-    inert('message_partner_ids', 'many2many', 'Followers (Partners)', { relation: 'res.partner' }),
+    ...followerFields(),
     computed('message_ids', 'one2many', 'Messages', 'message_ids', {
       relation: 'mail.message',
       readonly: false,
@@ -205,8 +227,8 @@ function partnerFields(): FieldSpec[] {
     ...IMAGE_SIZES.map((size) => computed(`avatar_${size}`, 'binary', `Avatar ${size}`, 'avatar')),
     field('name', 'char', 'Name', { exportCompatible: true }),
     computed('complete_name', 'char', 'Complete Name', 'complete_name', { store: true }),
-    field('date', 'date', 'Date'),
-    inert('title', 'many2one', 'Title', { relation: 'res.partner.title' }),
+    field('date', 'date', 'Date', { until: 18 }),
+    inert('title', 'many2one', 'Title', { relation: 'res.partner.title', until: 18 }),
     field('parent_id', 'many2one', 'Related Company', {
       relation: 'res.partner',
       ondelete: 'set null',
@@ -286,7 +308,7 @@ function partnerFields(): FieldSpec[] {
       help: 'Format email address "Name <email@domain>"',
     }),
     field('phone', 'char', 'Phone'),
-    field('mobile', 'char', 'Mobile'),
+    field('mobile', 'char', 'Mobile', { until: 18 }),
     field('is_company', 'boolean', 'Is a Company', {
       default: false,
       help: 'Check if the contact is a company, otherwise it is a person',
@@ -327,20 +349,26 @@ function partnerFields(): FieldSpec[] {
       'Inlined Complete Address',
       'contact_address_inline',
     ),
-    inert('starred_message_ids', 'many2many', 'Starred Message', { relation: 'mail.message' }),
-    field('signup_token', 'char', 'Signup Token'),
+    inert('starred_message_ids', 'many2many', 'Starred Message', {
+      relation: 'mail.message',
+      until: 18,
+    }),
+    field('signup_token', 'char', 'Signup Token', { until: 18 }),
     field('signup_type', 'char', 'Signup Token Type'),
-    field('signup_expiration', 'datetime', 'Signup Expiration'),
-    computed('signup_valid', 'boolean', 'Signup Token is Valid', 'signup_valid'),
-    computed('signup_url', 'char', 'Signup URL', 'signup_url'),
+    field('signup_expiration', 'datetime', 'Signup Expiration', { until: 18 }),
+    computed('signup_valid', 'boolean', 'Signup Token is Valid', 'signup_valid', { until: 18 }),
+    computed('signup_url', 'char', 'Signup URL', 'signup_url', { until: 18 }),
     inert('property_product_pricelist', 'many2one', 'Pricelist', { relation: 'product.pricelist' }),
-    inert('team_id', 'many2one', 'Sales Team', { relation: 'crm.team' }),
-    field('partner_gid', 'integer', 'Company database ID', { default: 0 }),
-    field('additional_info', 'char', 'Additional info'),
+    inert('team_id', 'many2one', 'Sales Team', { relation: 'crm.team', until: 18 }),
+    field('partner_gid', 'integer', 'Company database ID', { default: 0, until: 18 }),
+    field('additional_info', 'char', 'Additional info', { until: 18 }),
     computed('phone_sanitized', 'char', 'Sanitized Number', 'phone_sanitized', { store: true }),
     inert('phone_sanitized_blacklisted', 'boolean', 'Phone Blacklisted', { readonly: true }),
     inert('phone_blacklisted', 'boolean', 'Blacklisted Phone is Phone', { readonly: true }),
-    inert('mobile_blacklisted', 'boolean', 'Blacklisted Phone Is Mobile', { readonly: true }),
+    inert('mobile_blacklisted', 'boolean', 'Blacklisted Phone Is Mobile', {
+      readonly: true,
+      until: 18,
+    }),
     inert('phone_mobile_search', 'char', 'Phone/Mobile'),
     inert('payment_token_ids', 'one2many', 'Payment Tokens', { relation: 'payment.token' }),
     inert('payment_token_count', 'integer', 'Payment Token Count', { readonly: true }),
@@ -352,14 +380,14 @@ function partnerFields(): FieldSpec[] {
     inert('show_credit_limit', 'boolean', 'Show Credit Limit', { readonly: true }),
     inert('days_sales_outstanding', 'float', 'Days Sales Outstanding (DSO)', { readonly: true }),
     inert('debit', 'monetary', 'Total Payable', { readonly: true }),
-    field('debit_limit', 'monetary', 'Payable Limit', { default: 0 }),
+    field('debit_limit', 'monetary', 'Payable Limit', { default: 0, until: 18 }),
     inert('total_invoiced', 'monetary', 'Total Invoiced', { readonly: true }),
     inert('currency_id', 'many2one', 'Currency', {
       relation: 'res.currency',
       readonly: true,
       inert: [1, 'USD'],
     }),
-    inert('journal_item_count', 'integer', 'Journal Items', { readonly: true }),
+    inert('journal_item_count', 'integer', 'Journal Items', { readonly: true, until: 18 }),
     inert('property_account_payable_id', 'many2one', 'Account Payable', {
       relation: 'account.account',
       required: true,
@@ -382,9 +410,13 @@ function partnerFields(): FieldSpec[] {
     inert('ref_company_ids', 'one2many', 'Companies that refers to partner', {
       relation: 'res.company',
     }),
-    inert('has_unreconciled_entries', 'boolean', 'Has Unreconciled Entries', { readonly: true }),
+    inert('has_unreconciled_entries', 'boolean', 'Has Unreconciled Entries', {
+      readonly: true,
+      until: 18,
+    }),
     inert('last_time_entries_checked', 'datetime', 'Latest Invoices & Payments Matching Date', {
       readonly: true,
+      until: 18,
     }),
     inert('invoice_ids', 'one2many', 'Invoices', { relation: 'account.move', readonly: true }),
     inert('contract_ids', 'one2many', 'Partner Contracts', {
@@ -403,8 +435,9 @@ function partnerFields(): FieldSpec[] {
     field('invoice_warn', 'selection', 'Invoice', {
       default: 'no-message',
       selection: WARN_SELECTION,
+      until: 18,
     }),
-    field('invoice_warn_msg', 'text', 'Message for Invoice'),
+    field('invoice_warn_msg', 'text', 'Message for Invoice', { until: 18 }),
     field('supplier_rank', 'integer', 'Supplier Rank', { default: 0 }),
     field('customer_rank', 'integer', 'Customer Rank', { default: 0 }),
     inert(
@@ -413,10 +446,12 @@ function partnerFields(): FieldSpec[] {
       'Duplicated Bank Account Partners Count',
       {
         readonly: true,
+        until: 18,
       },
     ),
     inert('property_payment_method_id', 'many2one', 'Payment Method', {
       relation: 'account.payment.method',
+      until: 18,
     }),
     field('ubl_cii_format', 'selection', 'Format', {
       selection: [
@@ -427,6 +462,7 @@ function partnerFields(): FieldSpec[] {
         ['ubl_a_nz', 'BIS Billing 3.0 A-NZ'],
         ['ubl_sg', 'BIS Billing 3.0 SG'],
       ],
+      until: 18,
     }),
     field('peppol_endpoint', 'char', 'Peppol Endpoint'),
     field('peppol_eas', 'selection', 'Peppol e-address (EAS)', {
@@ -453,6 +489,7 @@ function partnerFields(): FieldSpec[] {
     field('sale_warn', 'selection', 'Sales Warnings', {
       default: 'no-message',
       selection: WARN_SELECTION,
+      until: 18,
     }),
     field('sale_warn_msg', 'text', 'Message for Sales Order'),
   ];
@@ -565,6 +602,12 @@ export const MODEL_SPECS: ModelSpec[] = [
         readonly: false,
         store: true,
       }),
+      computed('lang', 'selection', 'Language', 'user_lang', {
+        related: 'partner_id.lang',
+        readonly: false,
+        store: true,
+        selection: [['en_US', 'English (US)']],
+      }),
       field('active', 'boolean', 'Active', { default: true }),
       computed('share', 'boolean', 'Share User', 'user_share', {
         store: true,
@@ -632,6 +675,7 @@ export const MODEL_SPECS: ModelSpec[] = [
         inert: [1, 'USD'],
       }),
       computed('type_name', 'char', 'Type Name', 'type_name'),
+      ...followerFields(),
       computed('message_ids', 'one2many', 'Messages', 'message_ids', {
         relation: 'mail.message',
         readonly: false,
@@ -653,9 +697,19 @@ export const MODEL_SPECS: ModelSpec[] = [
         ondelete: 'cascade',
       }),
       field('sequence', 'integer', 'Sequence', { default: 10 }),
+      field('display_type', 'selection', 'Display Type', {
+        selection: [
+          ['line_section', 'Section'],
+          ['line_note', 'Note'],
+        ],
+      }),
+      field('product_id', 'many2one', 'Product', {
+        relation: 'product.product',
+        ondelete: 'restrict',
+      }),
       field('name', 'text', 'Description', { required: true, exportCompatible: true }),
-      field('product_uom_qty', 'float', 'Quantity', { default: 1 }),
-      field('price_unit', 'float', 'Unit Price', { default: 0 }),
+      field('product_uom_qty', 'float', 'Quantity', { required: true, default: 1 }),
+      field('price_unit', 'float', 'Unit Price', { required: true, default: 0 }),
       computed('price_subtotal', 'monetary', 'Subtotal', 'price_subtotal', { store: true }),
       computed('price_total', 'monetary', 'Total', 'price_subtotal', { store: true }),
       computed('state', 'selection', 'Order Status', 'line_state', {
@@ -746,6 +800,144 @@ export const MODEL_SPECS: ModelSpec[] = [
       field('author_id', 'many2one', 'Author', { relation: 'res.partner', ondelete: 'set null' }),
       field('email_from', 'char', 'From'),
       field('partner_ids', 'many2many', 'Recipients', { relation: 'res.partner' }),
+      ...magicFields(),
+    ],
+  },
+  {
+    name: 'product.template',
+    description: 'Product',
+    className: 'ProductTemplate',
+    order: 'is_favorite desc, name, id',
+    mailThread: true,
+    fields: [
+      field('name', 'char', 'Name', { required: true, translate: true, exportCompatible: true }),
+      field('description_sale', 'text', 'Sales Description', { translate: true }),
+      field('type', 'selection', 'Type', {
+        default: 'consu',
+        selection: PRODUCT_TYPES_17,
+        until: 18,
+      }),
+      field('detailed_type', 'selection', 'Product Type', {
+        required: true,
+        default: 'consu',
+        selection: PRODUCT_TYPES_17,
+        until: 18,
+      }),
+      field('type', 'selection', 'Product Type', {
+        required: true,
+        default: 'consu',
+        selection: [
+          ['consu', 'Goods'],
+          ['service', 'Service'],
+          ['combo', 'Combo'],
+        ],
+        since: 19,
+      }),
+      field('list_price', 'float', 'Sales Price', { default: 1 }),
+      field('sale_ok', 'boolean', 'Can be Sold', { default: true }),
+      field('active', 'boolean', 'Active', { default: true }),
+      field('is_favorite', 'boolean', 'Favorite', { default: false }),
+      computed('default_code', 'char', 'Internal Reference', 'template_code', { store: true }),
+      computed('barcode', 'char', 'Barcode', 'template_barcode'),
+      field('product_variant_ids', 'one2many', 'Products', {
+        relation: 'product.product',
+        inverseField: 'product_tmpl_id',
+      }),
+      inert('categ_id', 'many2one', 'Product Category', {
+        relation: 'product.category',
+        inert: [1, 'All'],
+      }),
+      inert('uom_id', 'many2one', 'Unit of Measure', { relation: 'uom.uom', inert: [1, 'Units'] }),
+      ...followerFields(),
+      ...magicFields(),
+    ],
+  },
+  {
+    name: 'product.product',
+    description: 'Product Variant',
+    className: 'ProductProduct',
+    order: 'is_favorite desc, default_code, name, id',
+    mailThread: true,
+    fields: [
+      field('product_tmpl_id', 'many2one', 'Product Template', {
+        relation: 'product.template',
+        required: true,
+        ondelete: 'cascade',
+      }),
+      field('default_code', 'char', 'Internal Reference'),
+      field('barcode', 'char', 'Barcode', {
+        help: 'International Article Number used for product identification.',
+      }),
+      field('active', 'boolean', 'Active', { default: true }),
+      field('variant_name', 'char', 'Variant Values'),
+      computed('name', 'char', 'Name', 'related', {
+        related: 'product_tmpl_id.name',
+        readonly: false,
+      }),
+      computed('description_sale', 'text', 'Sales Description', 'related', {
+        related: 'product_tmpl_id.description_sale',
+        readonly: false,
+      }),
+      computed('type', 'selection', 'Type', 'related', {
+        related: 'product_tmpl_id.type',
+        readonly: false,
+        selection: PRODUCT_TYPES_17,
+        until: 18,
+      }),
+      computed('type', 'selection', 'Product Type', 'related', {
+        related: 'product_tmpl_id.type',
+        readonly: false,
+        selection: [
+          ['consu', 'Goods'],
+          ['service', 'Service'],
+          ['combo', 'Combo'],
+        ],
+        since: 19,
+      }),
+      computed('detailed_type', 'selection', 'Product Type', 'related', {
+        related: 'product_tmpl_id.detailed_type',
+        readonly: false,
+        selection: PRODUCT_TYPES_17,
+        until: 18,
+      }),
+      computed('list_price', 'float', 'Sales Price', 'related', {
+        related: 'product_tmpl_id.list_price',
+        readonly: false,
+      }),
+      computed('sale_ok', 'boolean', 'Can be Sold', 'related', {
+        related: 'product_tmpl_id.sale_ok',
+        readonly: false,
+      }),
+      computed('is_favorite', 'boolean', 'Favorite', 'related', {
+        related: 'product_tmpl_id.is_favorite',
+        store: true,
+      }),
+      inert('categ_id', 'many2one', 'Product Category', {
+        relation: 'product.category',
+        inert: [1, 'All'],
+      }),
+      inert('uom_id', 'many2one', 'Unit of Measure', { relation: 'uom.uom', inert: [1, 'Units'] }),
+      ...followerFields(),
+      ...magicFields(),
+    ],
+  },
+  {
+    name: 'mail.followers',
+    description: 'Document Followers',
+    className: 'Followers',
+    order: 'id',
+    fields: [
+      field('res_model', 'char', 'Related Document Model Name', { required: true }),
+      field('res_id', 'integer', 'Related Document ID', { default: 0 }),
+      field('partner_id', 'many2one', 'Related Partner', {
+        relation: 'res.partner',
+        required: true,
+        ondelete: 'cascade',
+      }),
+      inert('subtype_ids', 'many2many', 'Subtype', {
+        relation: 'mail.message.subtype',
+        inert: [1],
+      }),
       ...magicFields(),
     ],
   },
@@ -1216,16 +1408,51 @@ const SALE_ORDERS: Array<[number, number, 'draft' | 'sent' | 'sale' | 'cancel', 
   [20, 9, 'draft', 21],
 ];
 
-const LINE_NAMES = [
-  '[FURN_8888] Office Lamp',
-  '[FURN_6666] Acoustic Bloc Screens',
-  '[FURN_7777] Office Chair',
-  '[E-COM07] Large Cabinet',
-  '[FURN_0096] Customizable Desk (Steel, White)',
-  '[E-COM09] Large Desk',
-  '[FURN_8900] Drawer Black',
-  '[E-COM12] Conference Chair (Steel)',
+/**
+ * The demo products of Odoo 17 (modules product and sale), with their ids:
+ * [variant id, template id, name, internal reference, sales price, type, variant values].
+ */
+const PRODUCTS: Array<
+  [number, number, string, string | null, number, 'consu' | 'service', string?]
+> = [
+  [1, 1, 'Restaurant Expenses', null, 14, 'service'],
+  [2, 2, 'Hotel Accommodation', null, 400, 'service'],
+  [3, 3, 'Virtual Interior Design', null, 30.75, 'service'],
+  [4, 4, 'Virtual Home Staging', null, 38.25, 'service'],
+  [5, 5, 'Office Chair', 'FURN_7777', 70, 'consu'],
+  [6, 6, 'Office Lamp', 'FURN_8888', 40, 'consu'],
+  [7, 7, 'Office Design Software', 'FURN_9999', 280, 'consu'],
+  [8, 8, 'Desk Combination', 'FURN_7800', 450, 'consu'],
+  [12, 9, 'Customizable Desk', 'FURN_0096', 750, 'consu', 'Steel, White'],
+  [13, 9, 'Customizable Desk', 'FURN_0097', 750, 'consu', 'Steel, Black'],
+  [14, 9, 'Customizable Desk', 'FURN_0098', 750, 'consu', 'Aluminium, White'],
+  [16, 10, 'Corner Desk Right Sit', 'E-COM06', 147, 'consu'],
+  [17, 11, 'Large Cabinet', 'E-COM07', 320, 'consu'],
+  [18, 12, 'Storage Box', 'E-COM08', 15.8, 'consu'],
+  [19, 13, 'Large Desk', 'E-COM09', 1799, 'consu'],
+  [20, 14, 'Pedal Bin', 'E-COM10', 47, 'consu'],
+  [21, 15, 'Cabinet with Doors', 'E-COM11', 140, 'consu'],
+  [23, 16, 'Conference Chair', 'E-COM12', 33, 'consu', 'Steel'],
+  [24, 16, 'Conference Chair', 'E-COM13', 33, 'consu', 'Aluminium'],
+  [25, 17, 'Office Chair Black', 'FURN_0269', 120.5, 'consu'],
+  [26, 18, 'Corner Desk Left Sit', 'FURN_1118', 85, 'consu'],
+  [27, 19, 'Drawer Black', 'FURN_8900', 25, 'consu'],
+  [28, 20, 'Flipover', 'FURN_9001', 1950, 'consu'],
+  [29, 21, 'Desk Stand with Screen', 'FURN_7888', 2100, 'consu'],
+  [30, 22, 'Individual Workplace', 'FURN_0789', 885, 'consu'],
+  [31, 23, 'Acoustic Bloc Screens', 'FURN_6666', 295, 'consu'],
+  [32, 24, 'Drawer', 'FURN_8855', 110.5, 'consu'],
+  [33, 25, 'Four Person Desk', 'FURN_8220', 2350, 'consu'],
+  [34, 26, 'Large Meeting Table', 'FURN_6741', 4000, 'consu'],
+  [35, 27, 'Three-Seat Sofa', 'FURN_8999', 1500, 'consu'],
+  [36, 9, 'Customizable Desk', 'DESK0005', 750, 'consu', 'Custom, White'],
+  [37, 9, 'Customizable Desk', 'DESK0006', 750, 'consu', 'Custom, Black'],
+  [38, 28, 'Deposit', null, 150, 'service'],
+  [39, 29, 'Chair floor protection', null, 12, 'consu'],
 ];
+
+/** The products of the demo order lines, which carry their names. */
+const LINE_PRODUCTS = [6, 31, 5, 17, 12, 19, 27, 23];
 
 /** [line id, quantity, unit price] for the orders whose totals the recordings show. */
 const RECORDED_LINES: Record<number, Array<[number, number, number]>> = {
@@ -1246,6 +1473,12 @@ const CONFIG_PARAMETERS: Array<[string, string]> = [
   ['database.uuid', 'f1b2c3d4-5e6f-11ef-8a9b-0242ac120002'],
   ['web.base.url', 'http://localhost:8069'],
 ];
+
+/** A demo product as Odoo shows it: `[reference] name (variant values)`. */
+function productDisplayName(id: number): string {
+  const [, , name, code, , , values] = PRODUCTS.find((product) => product[0] === id)!;
+  return `${code ? `[${code}] ` : ''}${name}${values ? ` (${values})` : ''}`;
+}
 
 export interface DemoDatabase {
   rows: Record<string, Row[]>;
@@ -1385,7 +1618,8 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
         id: lineId,
         order_id: id,
         sequence: 10 + index,
-        name: LINE_NAMES[(lineId * 3) % LINE_NAMES.length],
+        product_id: LINE_PRODUCTS[(lineId * 3) % LINE_PRODUCTS.length],
+        name: productDisplayName(LINE_PRODUCTS[(lineId * 3) % LINE_PRODUCTS.length]),
         product_uom_qty: quantity,
         price_unit: price,
         ...log(50, 52, 2),
@@ -1394,6 +1628,34 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
   }
   rows['sale.order'] = orders;
   rows['sale.order.line'] = lines;
+
+  const templates = new Map<number, Row>();
+  for (const [, templateId, name, , price, type] of PRODUCTS) {
+    if (templates.has(templateId)) continue;
+    templates.set(templateId, {
+      id: templateId,
+      name,
+      description_sale: null,
+      type,
+      detailed_type: type,
+      list_price: price,
+      sale_ok: true,
+      active: true,
+      is_favorite: false,
+      ...log(20, 20),
+    });
+  }
+  rows['product.template'] = [...templates.values()];
+  rows['product.product'] = PRODUCTS.map(([id, templateId, , code, , , values]) => ({
+    id,
+    product_tmpl_id: templateId,
+    default_code: code,
+    barcode: null,
+    active: true,
+    variant_name: values ?? null,
+    ...log(20, 20),
+  }));
+  rows['mail.followers'] = [];
 
   rows['ir.config_parameter'] = CONFIG_PARAMETERS.map(([key, value], index) => ({
     id: index + 1,
@@ -1412,7 +1674,9 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
       ? 'sale'
       : spec.name.startsWith('mail.')
         ? 'mail'
-        : 'base',
+        : spec.name.startsWith('product.')
+          ? 'product'
+          : 'base',
     ...log(0, 0),
   }));
   rows['mail.message'] = [];
@@ -1426,6 +1690,9 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
       'sale.order.line': 44,
       'res.partner.category': 8,
       'mail.message': 1,
+      'mail.followers': 1,
+      'product.template': 30,
+      'product.product': 40,
       'ir.config_parameter': CONFIG_PARAMETERS.length + 1,
     },
   };

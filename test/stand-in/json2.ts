@@ -3,6 +3,7 @@
  * API key, the database from `X-Odoo-Database`, named arguments, and errors as real HTTP
  * statuses with a JSON body. Servers before 19 have neither route.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'http';
 import {
   AccessDenied,
@@ -85,8 +86,105 @@ export function answerVersion(info: unknown[], version: string): HttpAnswer {
   return json(200, { version_info: info, version });
 }
 
+/**
+ * What Odoo 19 answers a request of a `json2` route (JSON-2, api_doc) whose body is not JSON: 415
+ * from werkzeug, an HTML page, with the type it wants in an `Accept` header. An empty body passes.
+ */
+function notJson(request: Json2Request, route: string): HttpAnswer | undefined {
+  const mimetype = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (mimetype === 'application/json' || request.body.length === 0) return undefined;
+  const compatible = ['http', ...(mimetype === 'application/json-rpc' ? ['jsonrpc'] : [])];
+  const escape = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
+  const explanation = escape(
+    `Request inferred type is compatible with [${compatible.map((type) => `'${type}'`).join(', ')}] ` +
+      `but '${route}' is type='json2'.`,
+  );
+  return {
+    status: 415,
+    reason: 'UNSUPPORTED MEDIA TYPE',
+    contentType: 'text/html; charset=utf-8',
+    body:
+      '<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n' +
+      `<h1>Unsupported Media Type</h1>\n<p>${explanation}<br><br>Please verify the Content-Type request header and try again.</p>\n`,
+    headers: [['Accept', 'application/json']],
+  };
+}
+
+/** The user of a request's bearer key, or the 401 Odoo answers instead. */
+function bearerUser(host: Json2Host, request: Json2Request): number | HttpAnswer {
+  const bearer = /^bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''));
+  if (!bearer) {
+    return httpError(
+      401,
+      'werkzeug.exceptions.Unauthorized',
+      'User not authenticated, use an API Key with a Bearer Authorization header.',
+    );
+  }
+  const uid = host.database.apiKeyUser(bearer[1].trim());
+  return uid ?? httpError(401, 'werkzeug.exceptions.Unauthorized', 'Invalid apikey');
+}
+
+/**
+ * `GET /doc-bearer/index.json` and `/doc-bearer/<model>.json` (Odoo 19's api_doc): for Settings
+ * administrators only (403 otherwise), with an ETag that If-None-Match answers with 304.
+ */
+export function answerApiDoc(host: Json2Host, request: Json2Request): HttpAnswer {
+  const route = /^\/doc-bearer\/(?:index|([^/]+))\.json$/.exec(request.path);
+  const refused = notJson(
+    request,
+    request.path.endsWith('/index.json')
+      ? '/doc-bearer/index.json'
+      : '/doc-bearer/<model_name>.json',
+  );
+  if (refused) return refused;
+  const uid = bearerUser(host, request);
+  if (typeof uid !== 'number') return uid;
+  if (host.database.groupsOf(uid) !== 'admin') {
+    const message = 'This page is only accessible to Technical Documentation users.';
+    return json(403, {
+      name: 'odoo.exceptions.AccessError',
+      message,
+      arguments: [message],
+      context: {},
+      debug: '',
+    });
+  }
+  const model = route?.[1] === undefined ? undefined : decodeURIComponent(route[1]);
+  const document = host.database.apiDoc(uid, model);
+  if (!document) {
+    const message =
+      'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+    return json(404, {
+      name: 'werkzeug.exceptions.NotFound',
+      message,
+      arguments: [message, 404],
+      context: {},
+      debug: '',
+    });
+  }
+  const body = pyJson(document);
+  const etag = createHash('sha256').update(body).digest('hex');
+  const quoted = model === undefined ? `"${etag}"` : etag;
+  if (request.headers['if-none-match'] === quoted) {
+    return { status: 304, reason: 'NOT MODIFIED', contentType: '', body: '', headers: [] };
+  }
+  return {
+    ...json(200, document),
+    headers: [
+      ['ETag', quoted],
+      ['Cache-Control', 'no-cache, private'],
+    ],
+  };
+}
+
 /** One request under `/json/2`. */
 export function answerJson2(host: Json2Host, request: Json2Request): HttpAnswer {
+  const refused = notJson(request, '/json/2/<__model__>/<__method__>');
+  if (refused) return refused;
   const database = host.database;
   const route = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(request.path);
   if (!route || request.method !== 'POST') {

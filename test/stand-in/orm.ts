@@ -139,7 +139,11 @@ export class Field {
       spec.compute !== undefined || spec.inert !== undefined || spec.inverseField !== undefined;
     this.column = !derived;
     this.store = spec.store ?? true;
-    this.searchable = this.store || spec.searchable === true || spec.inverseField !== undefined;
+    this.searchable =
+      this.store ||
+      spec.searchable === true ||
+      spec.inverseField !== undefined ||
+      spec.compute === 'related';
     this.sortable = this.store && !this.x2many;
   }
 
@@ -223,9 +227,19 @@ export class Model {
   /** The position of each key in `rowLayout`. */
   readonly slotOf: Map<string, number>;
 
-  constructor(readonly spec: ModelSpec) {
+  /** The model as Odoo `major` has it: fields another version dropped are left out. */
+  constructor(
+    readonly spec: ModelSpec,
+    major: number,
+  ) {
     this.name = spec.name;
-    this.fieldList = spec.fields.map((fieldSpec) => new Field(this, fieldSpec));
+    this.fieldList = spec.fields
+      .filter(
+        (fieldSpec) =>
+          (fieldSpec.since === undefined || major >= fieldSpec.since) &&
+          (fieldSpec.until === undefined || major <= fieldSpec.until),
+      )
+      .map((fieldSpec) => new Field(this, fieldSpec));
     for (const modelField of this.fieldList) this.fields.set(modelField.name, modelField);
     this.columns = this.fieldList.filter((entry) => entry.column && !LOG_ACCESS.has(entry.name));
     this.integerColumns = this.columns.filter((entry) => entry.type === 'integer');
@@ -313,12 +327,16 @@ export class Env {
     this.memo.clear();
   }
 
-  /** `env.lang`, which Odoo 17 validates against the installed languages. */
+  /**
+   * `env.lang`: the context's language when it is installed (only en_US is). Odoo 17 ignores
+   * one that is not installed; Odoo 19 refuses it.
+   */
   lang(): string | false {
     const lang = this.context.lang;
     if (lang === undefined || lang === null || lang === false || lang === '') return false;
-    if (lang !== 'en_US') throw new UserError(`Invalid language code: ${pyStr(lang)}`);
-    return 'en_US';
+    if (lang === 'en_US') return 'en_US';
+    if (this.database.major >= 19) throw new UserError(`Invalid language code: ${pyStr(lang)}`);
+    return false;
   }
 }
 
@@ -349,7 +367,7 @@ export class Database {
   ) {
     this.major = Number(version.split('.')[0]);
     this.startedAt = new Date();
-    for (const spec of MODEL_SPECS) this.models.set(spec.name, new Model(spec));
+    for (const spec of MODEL_SPECS) this.models.set(spec.name, new Model(spec, this.major));
     this.reset();
   }
 
@@ -585,6 +603,77 @@ export class Database {
   }
 
   /**
+   * The public methods of a model as Odoo 19's api_doc lists them: signature, parameters and
+   * whether they are model methods. Deprecated ones (read_group) are left out, as there.
+   */
+  describeMethods(modelName: string): MethodDescription[] | undefined {
+    const model = this.models.get(modelName);
+    if (!model) return undefined;
+    return Object.keys(BASE_METHODS)
+      .filter((name) => !(this.major >= 19 && DEPRECATED_METHODS.has(name)))
+      .flatMap((name) => {
+        const definition = methodFor(this, model, name);
+        if (!definition) return [];
+        const signature = signatureOf(this, model, name, definition);
+        return [
+          {
+            name,
+            model: definition.api !== 'multi',
+            positional: signature.positional,
+            keywordOnly: signature.keywordOnly ?? [],
+            varKeywords: definition.varKeywords
+              ? (definition.varKeywordsName ?? 'kwargs')
+              : undefined,
+            owner: definition.owner ?? OWNERS[model.name]?.[name] ?? 'BaseModel',
+          },
+        ];
+      });
+  }
+
+  /**
+   * Odoo 19's api_doc documents for `uid` (an administrator): the index of models, or one model's
+   * fields and methods. Undefined for a model that does not exist.
+   */
+  apiDoc(uid: number, modelName?: string): Record<string, unknown> | undefined {
+    const env = new Env(this, uid, {});
+    const moduleOf = (name: string) =>
+      name.startsWith('sale.') ? 'sale' : name.startsWith('mail.') ? 'mail' : name.split('.')[0];
+    if (modelName === undefined) {
+      return {
+        modules: ['base', 'web', 'mail', 'contacts', 'product', 'sale', 'api_doc'],
+        models: [...this.models.values()].map((model) => ({
+          model: model.name,
+          name: model.spec.description,
+          fields: Object.fromEntries(
+            model.fieldList.map((modelField) => [
+              modelField.name,
+              { string: modelField.spec.string },
+            ]),
+          ),
+          methods: (this.describeMethods(model.name) ?? []).map((method) => method.name),
+        })),
+      };
+    }
+    const model = this.models.get(modelName);
+    if (!model) return undefined;
+    const fields = fieldsGet(env, model, null, null) as Record<string, Record<string, unknown>>;
+    return {
+      model: model.name,
+      name: model.spec.description,
+      doc: null,
+      fields: Object.fromEntries(
+        Object.entries(fields).map(([name, description]) => [
+          name,
+          { ...description, module: moduleOf(model.name) },
+        ]),
+      ),
+      methods: Object.fromEntries(
+        (this.describeMethods(model.name) ?? []).map((method) => [method.name, methodDoc(method)]),
+      ),
+    };
+  }
+
+  /**
    * JSON-2's `/json/2/<model>/<method>` once the key is checked: `ids` apart, every other
    * argument by name (bound like `inspect.Signature.bind`), a recordset answered as its ids.
    */
@@ -624,7 +713,7 @@ export class Database {
     const env = new Env(this, uid, isPlainObject(context) ? { ...context } : {});
     return this.transaction(() => {
       if (!definition.noLang) env.lang();
-      return definition.run({
+      const result = definition.run({
         env,
         model,
         ids: ids === undefined || ids === null ? [] : browse(ids),
@@ -632,6 +721,7 @@ export class Database {
         extra: bound.extra,
         singleDict: false,
       });
+      return definition.returnsRecords ? [result] : result;
     });
   }
 }
@@ -828,6 +918,17 @@ const COMPUTES: Record<string, Compute> = {
     (row.image_1920 as string | null) ?? placeholderAvatar(text(row.name), row.id),
   user_name: (env, row) => rowOf(env, 'res.partner', row.partner_id)?.name ?? null,
   user_email: (env, row) => rowOf(env, 'res.partner', row.partner_id)?.email ?? null,
+  user_lang: (env, row) => rowOf(env, 'res.partner', row.partner_id)?.lang ?? null,
+  is_follower: (env, row, model) => {
+    const partner = env.model('res.users').rows.get(env.uid)?.partner_id;
+    return followersOf(env, model.name, row.id).some((follower) => follower.partner_id === partner);
+  },
+  followers: (env, row, model) =>
+    followersOf(env, model.name, row.id).map((follower) => follower.id),
+  follower_partners: (env, row, model) =>
+    followersOf(env, model.name, row.id).map((follower) => follower.partner_id as number),
+  template_code: (env, row) => onlyVariant(env, row)?.default_code ?? null,
+  template_barcode: (env, row) => onlyVariant(env, row)?.barcode ?? null,
   user_share: (env, row) => ['portal', 'public'].includes(env.database.groupsOf(row.id) ?? ''),
   amount_untaxed: (env, row) => orderAmount(env, row),
   amount_tax: () => 0,
@@ -851,6 +952,14 @@ const COMPUTES: Record<string, Compute> = {
   },
 };
 
+/** The variant of a product template that has exactly one. */
+function onlyVariant(env: Env, template: Row): Row | undefined {
+  const variants = inverseIndex(env, env.model('product.product'), 'product_tmpl_id').get(
+    template.id,
+  );
+  return variants?.length === 1 ? env.model('product.product').rows.get(variants[0]) : undefined;
+}
+
 /** The raw value of a field: null, a number, a string, a boolean, or ids for x2many fields. */
 function valueOf(env: Env, model: Model, row: Row, modelField: Field): unknown {
   const spec = modelField.spec;
@@ -864,10 +973,47 @@ function valueOf(env: Env, model: Model, row: Row, modelField: Field): unknown {
   if (spec.inverseField) {
     return inverseIndex(env, env.model(spec.relation!), spec.inverseField).get(row.id) ?? [];
   }
+  if (spec.compute === 'related') return relatedValue(env, model, row, spec.related!);
   const compute = COMPUTES[spec.compute!];
   if (!compute) throw new Error(`no compute ${spec.compute}`);
   const value = compute(env, row, model);
   return value === undefined ? null : value;
+}
+
+/** A related field's value: the field at the end of `path` (`product_tmpl_id.name`). */
+function relatedValue(env: Env, model: Model, row: Row, path: string): unknown {
+  const [via, target] = path.split('.');
+  const viaField = model.fields.get(via)!;
+  const comodel = viaField.comodel(env.database)!;
+  const next = isInt(row[via]) ? comodel.rows.get(row[via]) : undefined;
+  return next ? valueOf(env, comodel, next, comodel.fields.get(target)!) : null;
+}
+
+/** The mail.followers rows of a record. */
+function followersOf(env: Env, modelName: string, id: number): Row[] {
+  const index = env.cached(`followers:${modelName}`, () => {
+    const byRecord = new Map<number, Row[]>();
+    for (const row of env.model('mail.followers').rows.values()) {
+      if (row.res_model !== modelName || !isInt(row.res_id)) continue;
+      byRecord.set(row.res_id, [...(byRecord.get(row.res_id) ?? []), row]);
+    }
+    return byRecord;
+  });
+  return index.get(id) ?? [];
+}
+
+/** mail.thread's message_subscribe: the partners follow the records (once each). */
+function subscribe(env: Env, model: Model, ids: number[], partnerIds: number[]): void {
+  const followers = env.model('mail.followers');
+  const rows: Record<string, unknown>[] = [];
+  for (const id of ids) {
+    const following = new Set(followersOf(env, model.name, id).map((row) => row.partner_id));
+    for (const partner of new Set(partnerIds)) {
+      if (!following.has(partner))
+        rows.push({ res_model: model.name, res_id: id, partner_id: partner });
+    }
+  }
+  if (rows.length) createRecords(env, followers, rows);
 }
 
 function displayName(env: Env, model: Model, id: number): string | false {
@@ -904,6 +1050,18 @@ function displayName(env: Env, model: Model, id: number): string | false {
       case 'res.users':
         name = text(rowOf(env, 'res.partner', row.partner_id)?.name) || false;
         break;
+      case 'product.product': {
+        const template = rowOf(env, 'product.template', row.product_tmpl_id);
+        const code = typeof row.default_code === 'string' ? `[${row.default_code}] ` : '';
+        const values = typeof row.variant_name === 'string' ? ` (${row.variant_name})` : '';
+        name = `${code}${text(template?.name)}${values}`;
+        break;
+      }
+      case 'product.template': {
+        const code = COMPUTES.template_code(env, row, model);
+        name = `${typeof code === 'string' ? `[${code}] ` : ''}${text(row.name)}`;
+        break;
+      }
       default: {
         const recName = model.fields.get(model.spec.recName ?? 'name');
         if (recName) {
@@ -1530,6 +1688,13 @@ function compileDomain(
 ): Predicate {
   const scope: DomainScope = options.scope ?? { env, sqlErrors: [], activeInjected: false };
   if (!Array.isArray(domain)) {
+    if (typeof domain === 'string' && env.database.major >= 19) {
+      throw new PythonError(
+        'TypeError',
+        `Domain() invalid argument type for domain: ${pyStrRepr(domain)}`,
+        FRAMES.domain(),
+      );
+    }
     if (isPlainObject(domain) || typeof domain === 'string') {
       throw new PythonError(
         'AssertionError',
@@ -2224,7 +2389,11 @@ function prepareValues(env: Env, model: Model, vals: Record<string, unknown>): P
         prepared.columns[name] = convertValue(env, modelField, value);
       }
     } else if (spec.compute) {
-      if (['company_type', 'user_name', 'user_email'].includes(spec.compute)) {
+      const writable = spec.compute === 'related' && spec.readonly === false;
+      if (
+        writable ||
+        ['company_type', 'user_name', 'user_email', 'user_lang'].includes(spec.compute)
+      ) {
         prepared.inverses.push([modelField, convertValue(env, modelField, value)]);
       }
     } else {
@@ -2291,12 +2460,24 @@ function databaseChecks(
   ) {
     throw new ValidationError('The operation cannot be completed: Contacts require a name');
   }
+  if (
+    model.name === 'sale.order.line' &&
+    env.database.major < 19 &&
+    !pyTruthy(row.display_type) &&
+    !isInt(row.product_id)
+  ) {
+    // CHECK(display_type IS NOT NULL OR (product_id IS NOT NULL AND product_uom IS NOT NULL))
+    throw new ValidationError(
+      'The operation cannot be completed: Missing required fields on accountable sale order line.',
+    );
+  }
   const unique: Record<string, [string, string]> = {
     'res.users': ['login', 'You can not have two users with the same login !'],
     'ir.config_parameter': ['key', 'Key must be unique.'],
+    'product.product': ['barcode', 'A barcode can only be assigned to one product !'],
   };
   const uniqueRule = unique[model.name];
-  if (uniqueRule && touched(uniqueRule[0])) {
+  if (uniqueRule && touched(uniqueRule[0]) && row[uniqueRule[0]] !== null) {
     for (const other of model.rows.values()) {
       if (other.id !== row.id && other[uniqueRule[0]] === row[uniqueRule[0]]) {
         throw new ValidationError(`The operation cannot be completed: ${uniqueRule[1]}`);
@@ -2337,7 +2518,7 @@ function resolveDefault(env: Env, modelField: Field): unknown {
   const value = modelField.spec.default;
   if (value === 'now') return env.now;
   if (value === 'uid') return env.uid;
-  if (value === 'context_lang') return env.lang() || null;
+  if (value === 'context_lang') return env.lang() || userLang(env);
   if (value === 'context_tz') {
     const tz = env.context.tz;
     return typeof tz === 'string' && (modelField.spec.selection ?? []).some(([key]) => key === tz)
@@ -2345,6 +2526,13 @@ function resolveDefault(env: Env, modelField: Field): unknown {
       : null;
   }
   return value === undefined ? null : value;
+}
+
+/** The language of the calling user (their partner's). */
+function userLang(env: Env): string | null {
+  const user = env.model('res.users').rows.get(env.uid);
+  const lang = rowOf(env, 'res.partner', user?.partner_id)?.lang;
+  return typeof lang === 'string' ? lang : null;
 }
 
 function cleanWebsite(website: unknown): unknown {
@@ -2368,6 +2556,33 @@ function adjustValues(
   if (model.name === 'sale.order' && creating) {
     if (adjusted.name === undefined || adjusted.name === 'New')
       adjusted.name = env.database.nextSaleOrderName();
+  }
+  if (model.name === 'product.product' && creating && !pyTruthy(adjusted.product_tmpl_id)) {
+    // A variant made on its own comes with its template, which holds the shared values.
+    const templateVals: Record<string, unknown> = {};
+    for (const modelField of model.fieldList) {
+      if (modelField.spec.compute === 'related' && modelField.name in adjusted) {
+        templateVals[modelField.spec.related!.split('.')[1]] = adjusted[modelField.name];
+        delete adjusted[modelField.name];
+      }
+    }
+    const templates = env.model('product.template');
+    const quiet = env.withContext({ create_product_product: false });
+    adjusted.product_tmpl_id = createRecords(quiet, templates, [templateVals])[0];
+  }
+  if (model.name === 'sale.order.line' && creating && isInt(adjusted.product_id)) {
+    const products = env.model('product.product');
+    const product = products.rows.get(adjusted.product_id);
+    if (product) {
+      const description = valueOf(env, products, product, products.fields.get('description_sale')!);
+      if (adjusted.name === undefined) {
+        const name = displayName(env, products, product.id);
+        adjusted.name = typeof description === 'string' ? `${name}\n${description}` : name;
+      }
+      if (adjusted.price_unit === undefined) {
+        adjusted.price_unit = valueOf(env, products, product, products.fields.get('list_price')!);
+      }
+    }
   }
   return adjusted;
 }
@@ -2432,7 +2647,106 @@ function createRecords(env: Env, model: Model, valsList: unknown[]): number[] {
   env.invalidate();
   prepared.forEach((values, index) => applyRelations(env, model, ids[index], values));
   env.invalidate();
+  afterCreate(env, model, ids, entries);
   return ids;
+}
+
+/**
+ * What Odoo's create overrides do once the rows exist: a template gets its variant, a contact
+ * its company's address, and the creator of a record with chatter follows it.
+ */
+function afterCreate(
+  env: Env,
+  model: Model,
+  ids: number[],
+  valsList: Record<string, unknown>[],
+): void {
+  if (model.name === 'product.template' && env.context.create_product_product !== false) {
+    ids.forEach((id, index) => {
+      const { default_code: code, barcode } = valsList[index];
+      createRecords(env, env.model('product.product'), [
+        { product_tmpl_id: id, default_code: code ?? false, barcode: barcode ?? false },
+      ]);
+    });
+  }
+  if (model.name === 'res.partner') {
+    ids.forEach((id, index) => syncPartner(env, model, id, valsList[index], true));
+  }
+  if (model.spec.mailThread && !pyTruthy(env.context.mail_create_nosubscribe)) {
+    const creator = env.model('res.users').rows.get(env.uid)?.partner_id;
+    if (isInt(creator)) subscribe(env, model, ids, [creator]);
+  }
+}
+
+const ADDRESS_FIELDS = ['street', 'street2', 'zip', 'city', 'state_id', 'country_id'];
+const COMMERCIAL_FIELDS = ['vat', 'company_registry'];
+
+/**
+ * res.partner's `_fields_sync`, `_handle_first_contact_creation` and language: a contact under
+ * a company takes the company's address (when it has one) and commercial fields, a company's
+ * changed address and commercial fields reach its contacts, a company's first contact gives it
+ * its address when it has none, and a new contact speaks its company's language.
+ */
+function syncPartner(
+  env: Env,
+  model: Model,
+  id: number,
+  vals: Record<string, unknown>,
+  creating: boolean,
+): void {
+  const row = model.rows.get(id);
+  if (!row) return;
+  const parent = rowOf(env, 'res.partner', row.parent_id);
+  const update: Record<string, unknown> = {};
+  if (parent && (pyTruthy(vals.parent_id) || vals.type === 'contact')) {
+    if (pyTruthy(vals.parent_id)) {
+      const commercial = commercialPartner(env, row);
+      if (commercial.id !== row.id) {
+        for (const name of COMMERCIAL_FIELDS) update[name] = commercial[name] ?? false;
+      }
+    }
+    if (row.type === 'contact' && ADDRESS_FIELDS.some((name) => pyTruthy(parent[name]))) {
+      for (const name of ADDRESS_FIELDS) update[name] = parent[name] ?? false;
+    }
+  }
+  if (creating && parent && !('lang' in vals)) update.lang = parent.lang ?? false;
+  const changes = Object.entries(update).filter(([name, value]) => (row[name] ?? false) !== value);
+  if (changes.length) writeRecords(env, model, [id], Object.fromEntries(changes), true);
+  const children = (inverseIndex(env, model, 'parent_id').get(id) ?? [])
+    .map((child) => model.rows.get(child)!)
+    .filter(Boolean);
+  const toChildren: Record<string, unknown> = {};
+  for (const name of ADDRESS_FIELDS) if (name in vals) toChildren[name] = row[name] ?? false;
+  const contacts = children.filter((child) => child.type === 'contact').map((child) => child.id);
+  if (contacts.length && Object.keys(toChildren).length) {
+    writeRecords(env, model, contacts, toChildren, true);
+  }
+  const commercial = COMMERCIAL_FIELDS.filter((name) => name in vals);
+  const persons = children.filter((child) => child.is_company !== true).map((child) => child.id);
+  if (commercial.length && persons.length && commercialPartner(env, row).id === row.id) {
+    writeRecords(
+      env,
+      model,
+      persons,
+      Object.fromEntries(commercial.map((name) => [name, row[name] ?? false])),
+      true,
+    );
+  }
+  if (creating && parent && (parent.is_company === true || !isInt(parent.parent_id))) {
+    const siblings = inverseIndex(env, model, 'parent_id').get(parent.id) ?? [];
+    const own = ADDRESS_FIELDS.some((name) => pyTruthy(row[name]));
+    if (siblings.length === 1 && own && !ADDRESS_FIELDS.some((name) => pyTruthy(parent[name]))) {
+      writeRecords(
+        env,
+        model,
+        [parent.id],
+        Object.fromEntries(
+          ADDRESS_FIELDS.map((name) => [name, model.rows.get(id)![name] ?? false]),
+        ),
+        true,
+      );
+    }
+  }
 }
 
 /** res.users delegates name and email to a partner, created along with the user. */
@@ -2455,9 +2769,16 @@ function applyRelations(env: Env, model: Model, id: number, values: PreparedValu
   for (const [modelField, value] of values.inverses) {
     if (modelField.spec.compute === 'company_type') {
       writeRecords(env, model, [id], { is_company: value === 'company' });
+    } else if (modelField.spec.compute === 'related') {
+      const [via, target] = modelField.spec.related!.split('.');
+      const comodel = model.fields.get(via)!.comodel(env.database)!;
+      const linked = model.rows.get(id)![via];
+      if (isInt(linked)) writeRecords(env, comodel, [linked], { [target]: value ?? false });
     } else {
       const user = model.rows.get(id)!;
-      const target = modelField.spec.compute === 'user_name' ? 'name' : 'email';
+      const target = { user_name: 'name', user_email: 'email', user_lang: 'lang' }[
+        modelField.spec.compute as 'user_name' | 'user_email' | 'user_lang'
+      ];
       writeRecords(env, env.model('res.partner'), [user.partner_id as number], {
         [target]: value ?? false,
       });
@@ -2577,7 +2898,8 @@ function applyCommands(
   env.invalidate();
 }
 
-function writeRecords(env: Env, model: Model, ids: number[], vals: unknown): void {
+/** `synced`: a write of the model's own sync (no further sync from it). */
+function writeRecords(env: Env, model: Model, ids: number[], vals: unknown, synced = false): void {
   if (ids.length === 0) return;
   checkAccess(env, model, 'write');
   const rows = existingRows(env, model, ids);
@@ -2622,6 +2944,9 @@ function writeRecords(env: Env, model: Model, ids: number[], vals: unknown): voi
   }
   env.invalidate();
   for (const row of rows) applyRelations(env, model, row.id, prepared);
+  if (model.name === 'res.partner' && !synced) {
+    for (const row of rows) syncPartner(env, model, row.id, vals as Record<string, unknown>, false);
+  }
 }
 
 function unlinkRecords(env: Env, model: Model, ids: number[]): void {
@@ -2683,11 +3008,15 @@ function unlinkRecords(env: Env, model: Model, ids: number[]): void {
     }
   }
   if (model.spec.mailThread) {
-    const messages = env.model('mail.message');
-    for (const message of messages.rows.values()) {
-      if (message.model === model.name && doomed.get(model)!.has(message.res_id as number)) {
-        if (!doomed.has(messages)) doomed.set(messages, new Set());
-        doomed.get(messages)!.add(message.id);
+    // Their messages and followers go with them (mail.thread's unlink).
+    for (const name of ['mail.message', 'mail.followers']) {
+      const related = env.model(name);
+      const field = name === 'mail.message' ? 'model' : 'res_model';
+      for (const entry of related.rows.values()) {
+        if (entry[field] === model.name && doomed.get(model)!.has(entry.res_id as number)) {
+          if (!doomed.has(related)) doomed.set(related, new Set());
+          doomed.get(related)!.add(entry.id);
+        }
       }
     }
   }
@@ -2820,6 +3149,8 @@ function readGroup(
   limit: unknown,
   orderby: unknown,
   lazy: unknown,
+  /** formatted_read_group: each group's own conditions in `__extra_domain`, no `__domain`. */
+  extraDomains = false,
 ): unknown[] {
   const groupbyList = typeof groupby === 'string' ? [groupby] : groupby;
   if (!Array.isArray(groupbyList)) {
@@ -3067,9 +3398,50 @@ function readGroup(
     aggregates.forEach((spec, index) => {
       result[spec.key] = entry.aggregates[index];
     });
+    if (extraDomains) return { ...result, __extra_domain: andDomains(groupDomains) };
     if (Object.keys(ranges).length) result.__range = ranges;
     result.__domain = andDomains([...groupDomains, baseDomain]);
     if (isLazy && groupbyList.length > 1) result.__context = { group_by: groupbyList.slice(1) };
+    return result;
+  });
+}
+
+/**
+ * Odoo 18.2+'s formatted_read_group: groups keyed by their groupby specs, `__extra_domain`, then
+ * each aggregate keyed by its spec (`__count`, `amount_total:sum`), non-lazy.
+ */
+function formattedReadGroup(env: Env, model: Model, args: Record<string, unknown>): unknown[] {
+  const groupby = Array.isArray(args.groupby) ? args.groupby.map(String) : [];
+  const specs = Array.isArray(args.aggregates) ? args.aggregates.map(String) : [];
+  const alias = (spec: string) => `aggregate_${specs.indexOf(spec)}`;
+  const fields = specs
+    .filter((spec) => spec !== '__count')
+    .map((spec) => {
+      const [name, func] = spec.split(':');
+      return `${alias(spec)}:${func}(${name})`;
+    });
+  const order =
+    typeof args.order === 'string'
+      ? args.order.replace(/[\w.]+:\w+/g, (spec) => (specs.includes(spec) ? alias(spec) : spec))
+      : false;
+  const groups = readGroup(
+    env,
+    model,
+    args.domain,
+    fields,
+    groupby,
+    args.offset,
+    args.limit,
+    order,
+    false,
+    true,
+  ) as Record<string, unknown>[];
+  return groups.map((group) => {
+    const result: Record<string, unknown> = {};
+    for (const key of groupby) result[key] = group[key];
+    result.__extra_domain = group.__extra_domain;
+    for (const spec of specs)
+      result[spec] = spec === '__count' ? group.__count : group[alias(spec)];
     return result;
   });
 }
@@ -3145,6 +3517,52 @@ function fieldsGet(
 // Methods callable through execute_kw
 
 type Api = 'model' | 'create' | 'multi';
+
+/** A method as api_doc describes it (see Database.describeMethods). */
+export interface MethodDescription {
+  name: string;
+  /** @api.model: called without ids. */
+  model: boolean;
+  positional: { name: string; default?: unknown }[];
+  keywordOnly: { name: string; default?: unknown }[];
+  /** The name of the `**kwargs` parameter, when there is one. */
+  varKeywords?: string;
+  /** The Python class that defines it. */
+  owner: string;
+}
+
+/** A method as api_doc's `_doc_method` writes it (docstrings aside). */
+function methodDoc(method: MethodDescription): Record<string, unknown> {
+  const withDefault = (parameter: { name: string; default?: unknown }) =>
+    'default' in parameter ? `${parameter.name}=${pyRepr(parameter.default)}` : parameter.name;
+  const listed = [
+    ...method.positional.map(withDefault),
+    ...method.keywordOnly.map(withDefault),
+    ...(method.varKeywords ? [method.varKeywords] : []),
+  ];
+  const describe = (parameter: { name: string; default?: unknown }, kind?: string) => [
+    parameter.name,
+    {
+      ...(kind ? { kind } : {}),
+      ...('default' in parameter ? { default: parameter.default } : {}),
+    },
+  ];
+  return {
+    signature: `(${listed.join(', ')})`,
+    parameters: Object.fromEntries([
+      ...method.positional.map((parameter) => describe(parameter)),
+      ...method.keywordOnly.map((parameter) => describe(parameter, 'KEYWORD_ONLY')),
+      ...(method.varKeywords ? [[method.varKeywords, { kind: 'VAR_KEYWORD' }]] : []),
+    ]),
+    ...(method.model ? { api: ['model'] } : {}),
+    model:
+      method.owner === 'MailThread' ? 'mail.thread' : method.owner === 'BaseModel' ? 'core' : '',
+    module: method.owner === 'MailThread' ? 'mail' : method.owner === 'BaseModel' ? 'core' : 'base',
+  };
+}
+
+/** Methods Odoo 19 marks deprecated: callable, but not in api_doc. */
+const DEPRECATED_METHODS = new Set(['read_group', 'name_get']);
 type ParameterSpec = [string] | [string, unknown];
 
 interface MethodCall {
@@ -3169,6 +3587,13 @@ interface MethodDef {
   mailThread?: boolean;
   /** Calls that do not read translatable data skip Odoo's env.lang check. */
   noLang?: boolean;
+  /** The name of `**kwargs` (`read_kwargs` for search_read), for api_doc. */
+  varKeywordsName?: string;
+  /**
+   * The method returns records (`run` gives one id): Odoo 17 answers the id (`@api.returns`),
+   * Odoo 19 the list of ids, as for any recordset.
+   */
+  returnsRecords?: boolean;
   run(call: MethodCall): unknown;
 }
 
@@ -3195,6 +3620,30 @@ function toggleActive(call: MethodCall, wanted?: boolean): undefined {
   if (toArchive.length) writeRecords(env, model, toArchive, { active: false });
   if (toActivate.length) writeRecords(env, model, toActivate, { active: true });
   return undefined;
+}
+
+/**
+ * res.partner.find_or_create: the partner whose normalized email is the one in `email`
+ * (`Name <address>` or a bare address), or a new one named from it.
+ */
+function findOrCreatePartner(env: Env, model: Model, email: unknown, strict: unknown): number {
+  const fail = (message: string) =>
+    new PythonError('ValueError', message, [
+      FRAMES.orm('find_or_create', 'raise ValueError(', 900),
+    ]);
+  if (!pyTruthy(email)) throw fail('An email is required for find_or_create to work');
+  const text = pyStr(email);
+  const match = /^\s*(?:"?([^"<]*?)"?\s*<)?\s*([^\s<>@]+@[^\s<>]+?)\s*>?\s*$/.exec(text);
+  const address = match ? match[2].toLowerCase() : false;
+  if (!address && pyTruthy(strict)) {
+    throw fail('A valid email is required for find_or_create to work properly.');
+  }
+  if (address) {
+    const found = searchIds(env, model, [['email', '=ilike', address]], { limit: 1 });
+    if (found.length) return found[0];
+  }
+  const name = match?.[1]?.trim() || address || text.trim();
+  return createRecords(env, model, [{ name, ...(address ? { email: address } : {}) }])[0];
 }
 
 function copyRecord(call: MethodCall): number {
@@ -3309,6 +3758,7 @@ const BASE_METHODS: Record<string, MethodDef> = {
       ['order', null],
     ],
     varKeywords: true,
+    varKeywordsName: 'read_kwargs',
     run: ({ env, model, args, extra }) => {
       const names = fieldNames(model, args.fields);
       checkAccess(env, model, 'read');
@@ -3454,6 +3904,20 @@ const BASE_METHODS: Record<string, MethodDef> = {
         args.lazy,
       ),
   },
+  formatted_read_group: {
+    api: 'model',
+    since: 19,
+    params: [
+      ['domain'],
+      ['groupby', []],
+      ['aggregates', []],
+      ['having', []],
+      ['offset', 0],
+      ['limit', null],
+      ['order', null],
+    ],
+    run: ({ env, model, args }) => formattedReadGroup(env, model, args),
+  },
   default_get: {
     api: 'model',
     params: [['fields_list']],
@@ -3472,7 +3936,7 @@ const BASE_METHODS: Record<string, MethodDef> = {
       return result;
     },
   },
-  copy: { api: 'multi', params: [['default', null]], run: copyRecord },
+  copy: { api: 'multi', params: [['default', null]], returnsRecords: true, run: copyRecord },
   exists: {
     api: 'multi',
     params: [],
@@ -3533,7 +3997,52 @@ const BASE_METHODS: Record<string, MethodDef> = {
       ['body_is_html', false],
     ],
     varKeywords: true,
+    returnsRecords: true,
     run: messagePost,
+  },
+  message_subscribe: {
+    api: 'multi',
+    owner: 'MailThread',
+    mailThread: true,
+    params: [
+      ['partner_ids', null],
+      ['subtype_ids', null],
+    ],
+    noLang: true,
+    run: ({ env, model, ids, args }) => {
+      existingRows(env, model, ids);
+      const partners = Array.isArray(args.partner_ids) ? args.partner_ids.filter(isInt) : [];
+      subscribe(env, model, ids, partners);
+      return true;
+    },
+  },
+  message_unsubscribe: {
+    api: 'multi',
+    owner: 'MailThread',
+    mailThread: true,
+    params: [['partner_ids', null]],
+    noLang: true,
+    run: ({ env, model, ids, args }) => {
+      existingRows(env, model, ids);
+      const partners = new Set(Array.isArray(args.partner_ids) ? args.partner_ids : []);
+      const followers = env.model('mail.followers');
+      const doomed = ids.flatMap((id) =>
+        followersOf(env, model.name, id)
+          .filter((follower) => partners.has(follower.partner_id))
+          .map((follower) => follower.id),
+      );
+      unlinkRecords(env, followers, doomed);
+      return true;
+    },
+  },
+  find_or_create: {
+    api: 'model',
+    owner: 'Partner',
+    models: ['res.partner'],
+    params: [['email'], ['assert_valid_email', false]],
+    returnsRecords: true,
+    run: ({ env, model, args }) =>
+      findOrCreatePartner(env, model, args.email, args.assert_valid_email),
   },
   action_confirm: {
     api: 'multi',
@@ -3678,10 +4187,20 @@ function signatureOf(database: Database, model: Model, name: string, method: Met
   if (name === 'name_search' && database.major >= 19)
     params = params.map((spec) => (spec[0] === 'args' ? ['domain', null] : spec));
   if (name === 'default_get' && database.major >= 19) params = [['fields']];
+  let keywordOnly = method.keywordOnly;
+  if (name === 'message_post' && database.major >= 19 && keywordOnly) {
+    const at = keywordOnly.findIndex(([parameter]) => parameter === 'partner_ids') + 1;
+    const added: ParameterSpec[] = [
+      ['outgoing_email_to', false],
+      ['incoming_email_to', false],
+      ['incoming_email_cc', false],
+    ];
+    keywordOnly = [...keywordOnly.slice(0, at), ...added, ...keywordOnly.slice(at)];
+  }
   return {
     qualname: `${owner}.${name}`,
     positional: parameters(params),
-    keywordOnly: method.keywordOnly ? parameters(method.keywordOnly) : undefined,
+    keywordOnly: keywordOnly ? parameters(keywordOnly) : undefined,
     varKeywords: method.varKeywords,
   };
 }
@@ -3743,6 +4262,7 @@ function dispatchMethod(
       extra: bound.extra,
       singleDict: method.api === 'create' && isPlainObject(args[0]),
     });
+    if (method.returnsRecords && database.major >= 19) return [result];
     if (method.api === 'create' && args.length === 0) {
       throw new PythonError('IndexError', 'tuple index out of range', [
         FRAMES.orm(

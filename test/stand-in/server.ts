@@ -27,7 +27,7 @@ import {
   unknownDatabase,
 } from './faults';
 import { FaultInjector, FaultRule, InjectedFault } from './fault-injection';
-import { Json2Call, answerJson2, answerVersion } from './json2';
+import { Json2Call, answerApiDoc, answerJson2, answerVersion } from './json2';
 import { HttpAnswer, answerDatabaseList, answerJsonRpc } from './jsonrpc';
 import { Database, Version } from './orm';
 import { seedPartners } from './synthetic';
@@ -289,6 +289,9 @@ class StandInServer {
     }
     if (local === '/json/2' || local.startsWith('/json/2/')) {
       return answerJson2(this, { ...call, path: local, headers: request.headers });
+    }
+    if (local.startsWith('/doc-bearer/')) {
+      return answerApiDoc(this, { ...call, path: local, headers: request.headers });
     }
     return undefined;
   }

@@ -8,7 +8,7 @@ import odooRead from '../../nodes/odoo-read';
 import odooSearch from '../../nodes/odoo-search';
 import odooWatch from '../../nodes/odoo-watch';
 import odooWrite from '../../nodes/odoo-write';
-import type { TransportName } from '../../nodes/lib/transport';
+import type { TransportSetting } from '../../nodes/lib/transport';
 import { startStandIn, StandIn, StandInOptions } from '../stand-in/server';
 
 helper.init(require.resolve('node-red'));
@@ -19,11 +19,12 @@ export { helper };
  * The transport the node suites run over. `npm test` runs them over XML-RPC, then once more
  * over each JSON transport (`test/transports.ts` sets ODOO_TEST_TRANSPORT).
  */
-export const TRANSPORT = (process.env.ODOO_TEST_TRANSPORT ?? 'xmlrpc') as TransportName;
+export const TRANSPORT = (process.env.ODOO_TEST_TRANSPORT ?? 'xmlrpc') as TransportSetting;
 
-/** The stand-in for TRANSPORT: Odoo 19 for JSON-2 (which came with 19), Odoo 17 otherwise. */
+/** The stand-in for TRANSPORT: Odoo 19 for JSON-2 (which came with 19) and auto, 17 otherwise. */
 export function startOdoo(options: StandInOptions = {}): Promise<StandIn> {
-  return startStandIn({ version: TRANSPORT === 'json2' ? '19.0' : '17.0', ...options });
+  const version = TRANSPORT === 'json2' || TRANSPORT === 'auto' ? '19.0' : '17.0';
+  return startStandIn({ version, ...options });
 }
 
 export const ODOO_NODES = [
