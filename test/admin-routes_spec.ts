@@ -285,6 +285,66 @@ describe('admin routes of odoo-config', function () {
       });
     });
 
+    describe('GET odoo-config/:id/methods', function () {
+      it('says there is no method list before Odoo 19, so the editor offers common methods', async function () {
+        const answer = await get('/odoo-config/c1/methods?model=res.partner');
+        assert.equal(answer.status, 200, answer.text);
+        assert.deepEqual(answer.body, { documented: false, methods: [] });
+      });
+
+      it("lists a model's methods with their signatures from Odoo 19's api_doc", async function () {
+        const odoo19 = await startStandIn({ version: '19.0' });
+        try {
+          await helper.unload();
+          const nodes = (login: string, apiKey: string) => ({
+            flow: [
+              {
+                id: 'c3',
+                type: 'odoo-config',
+                url: odoo19.url,
+                db: odoo19.db,
+                username: login,
+                transport: 'json2',
+              },
+            ],
+            credentials: { c3: { apiKey } },
+          });
+          const admin = nodes('admin', odoo19.adminApiKey);
+          await helper.load(ODOO_NODES, admin.flow, admin.credentials);
+          const answer = await get('/odoo-config/c3/methods?model=res.partner');
+          assert.equal(answer.status, 200, answer.text);
+          const { documented, methods } = answer.body as unknown as {
+            documented: boolean;
+            methods: { name: string; signature: string; model: boolean }[];
+          };
+          assert.equal(documented, true);
+          assert.deepEqual(
+            methods.find((method) => method.name === 'message_subscribe'),
+            {
+              name: 'message_subscribe',
+              signature: '(partner_ids=None, subtype_ids=None)',
+              model: false,
+            },
+          );
+          assert.deepEqual(
+            methods.find((method) => method.name === 'find_or_create'),
+            { name: 'find_or_create', signature: '(email, assert_valid_email=False)', model: true },
+          );
+          await helper.unload();
+          const demo = nodes('demo', odoo19.createApiKey('demo'));
+          await helper.load(ODOO_NODES, demo.flow, demo.credentials);
+          const refused = await get('/odoo-config/c3/methods?model=res.partner');
+          assert.deepEqual(
+            refused.body,
+            { documented: false, methods: [] },
+            'api_doc is for administrators',
+          );
+        } finally {
+          await odoo19.close();
+        }
+      });
+    });
+
     describe('GET odoo-config/:id/fields', function () {
       it('lists name, label, type and required of each field', async function () {
         const answer = await get('/odoo-config/c1/fields?model=res.partner');

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { OdooClient } from '../nodes/lib/client';
 import type { Fault } from './stand-in/fault-injection';
 import { startStandIn, StandIn } from './stand-in/server';
-import { deploy, errorOf, eventually, helper, Outcome, payloadOf, Server } from './support/flow';
+import {
+  deploy,
+  errorOf,
+  eventually,
+  helper,
+  Outcome,
+  payloadOf,
+  recordCompletions,
+  Server,
+} from './support/flow';
 
 interface NodeCase {
   title: string;
@@ -261,29 +270,18 @@ describe('fault injection: whatever the server does, every message ends once, No
     });
 
     it('a redeploy fails every waiting and running message and calls done for each', async function () {
-      const completed: { error?: { code?: string; message: string } }[] = [];
-      // The runtime's hook on every done() call, the one place that sees messages of closed nodes.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { hooks } = require('@node-red/util') as {
-        hooks: {
-          add(name: string, hook: (event: object) => void): void;
-          remove(name: string): void;
-        };
-      };
-      hooks.add('onComplete.faultTest', (event) =>
-        completed.push(event as (typeof completed)[number]),
-      );
       const flow = await deploy({ ...server, settings: { concurrency: 1 } }, [nodes[0].node]);
+      payloadOf(await flow.run({}));
+      const completions = recordCompletions();
       try {
-        payloadOf(await flow.run({}));
-        completed.length = 0;
         odoo.injectFault({ path: '/xmlrpc/2/object', fault: { kind: 'hang' }, times: Infinity });
         for (let index = 0; index < 5; index++) void flow.run({});
         await eventually(() => odoo.openConnections() === 1, 'the first call running');
         await helper.unload();
-        await eventually(() => completed.length === 5, 'done called for all five messages');
-        for (const { error } of completed) assert.equal(error?.code, 'ODOO_NETWORK_ERROR');
-        const messages = completed.map(({ error }) => error?.message ?? '');
+        const { list } = completions;
+        await eventually(() => list.length === 5, 'done called for all five messages');
+        for (const { error } of list) assert.equal(error?.code, 'ODOO_NETWORK_ERROR');
+        const messages = list.map(({ error }) => error?.message ?? '');
         const cut = messages.filter((text) =>
           /read .* was cancelled .* changed nothing/.test(text),
         );
@@ -291,7 +289,7 @@ describe('fault injection: whatever the server does, every message ends once, No
         assert.equal(cut.length, 1, 'the running read is cut');
         assert.equal(unsent.length, 4, 'the waiting ones were never sent');
       } finally {
-        hooks.remove('onComplete.faultTest');
+        completions.stop();
       }
     });
 

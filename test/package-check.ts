@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { NODE_RED_CLI } from './support/node-red';
 
 const repository = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(repository, 'package.json'), 'utf8')) as {
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   let output = '';
   const nodeRed = spawn(
     process.execPath,
-    [require.resolve('node-red/red.js'), '--userDir', userDir, '--port', String(port)],
+    [NODE_RED_CLI, '--userDir', userDir, '--port', String(port)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

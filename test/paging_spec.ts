@@ -12,12 +12,12 @@ import {
   startOdoo,
   TRANSPORT,
 } from './support/flow';
+import { nodeRedModule } from './support/node-red';
 
 // The core split/join module registers both nodes; it ships no typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sequenceNodes = require('@node-red/nodes/core/sequence/17-split.js') as (
-  RED: NodeAPI,
-) => void;
+const sequenceNodes = nodeRedModule<(RED: NodeAPI) => void>(
+  '@node-red/nodes/core/sequence/17-split.js',
+);
 
 type Msg = Record<string, unknown> & { payload?: unknown; parts?: Record<string, unknown> };
 

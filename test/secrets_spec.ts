@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import type { StandIn } from './stand-in/server';
 import { deploy, helper, Outcome, Server, startOdoo, TRANSPORT } from './support/flow';
+import { nodeRedModule } from './support/node-red';
 
 /** Everything Node-RED logged during the test, as text (Errors with their causes). */
 function loggedText(): string {
@@ -39,10 +40,9 @@ describe(`the API key never leaves the credentials store (${TRANSPORT})`, functi
     const config = helper.getNode('c1') as unknown as { credentials: Record<string, string> };
     assert.equal(config.credentials.apiKey, key);
     // The runtime's own credential store decides what the editor and exports may see.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const credentials = require('@node-red/runtime/lib/nodes/credentials') as {
+    const credentials = nodeRedModule<{
       getDefinition(type: string): Record<string, { type: string }>;
-    };
+    }>('@node-red/runtime/lib/nodes/credentials');
     assert.deepEqual(credentials.getDefinition('odoo-config'), { apiKey: { type: 'password' } });
   });
 

@@ -6,12 +6,13 @@ import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { startStandIn, StandIn } from './stand-in/server';
 import { errorOf, helper, ODOO_NODES, Outcome, payloadOf } from './support/flow';
+import { nodeRedModule } from './support/node-red';
 
 const tlsDir = path.join(__dirname, '..', '..', 'test', 'fixtures', 'tls');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const tlsConfig = require('@node-red/nodes/core/network/05-tls.js') as (RED: never) => void;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const httpProxy = require('@node-red/nodes/core/network/06-httpproxy.js') as (RED: never) => void;
+const tlsConfig = nodeRedModule<(RED: never) => void>('@node-red/nodes/core/network/05-tls.js');
+const httpProxy = nodeRedModule<(RED: never) => void>(
+  '@node-red/nodes/core/network/06-httpproxy.js',
+);
 
 /** A minimal forward proxy: absolute-form requests for http, CONNECT tunnels for https. */
 async function startProxy(): Promise<{ url: string; used: string[]; close(): Promise<void> }> {

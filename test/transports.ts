@@ -9,6 +9,7 @@
 import Mocha from 'mocha';
 import path from 'node:path';
 import { TRANSPORT_SETTINGS } from '../nodes/lib/transport';
+import { NODE_RED_VERSION } from './support/node-red';
 
 export const NODE_SUITES = [
   'nodes',
@@ -34,6 +35,7 @@ if (require.main === module) {
     process.exit(2);
   }
   process.env.ODOO_TEST_TRANSPORT = transport;
+  console.log(`Node-RED ${NODE_RED_VERSION} on Node.js ${process.version}, transport ${transport}`);
   const mocha = new Mocha({ timeout: 10000 });
   for (const suite of suites.length > 0 ? suites : NODE_SUITES) {
     // `*_real` suites need a real Odoo: mocha's own run (npm test) leaves them out.

@@ -5,14 +5,14 @@ import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import type { StandIn } from './stand-in/server';
 import { helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
+import { nodeRedModule } from './support/node-red';
 
 /** Node-RED's context module: the test helper never loads configured stores by itself. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const contextStores = require('@node-red/runtime/lib/nodes/context') as {
+const contextStores = nodeRedModule<{
   init(settings: object): void;
   load(): Promise<void>;
   close(): Promise<void>;
-};
+}>('@node-red/runtime/lib/nodes/context');
 
 type Record_ = Record<string, unknown> & { id: number };
 type Output = NodeMessage & {
@@ -204,6 +204,11 @@ describe(`odoo-watch against the stand-in Odoo (${TRANSPORT})`, function () {
   }
 
   describe('new and changed records', function () {
+    // One second for everything: the order of delivery is the order of ids, on any machine.
+    beforeEach(function () {
+      odoo.setClock('2031-03-01 07:00:00');
+    });
+
     it('starts from now: sends records created and updated between polls, each once', async function () {
       const watch = await deployWatch(odoo, {
         fields: '["name", "email"]',

@@ -524,6 +524,7 @@ export const MODEL_SPECS: ModelSpec[] = [
         relation: 'res.partner.category',
         ondelete: 'cascade',
       }),
+      computed('parent_path', 'char', 'Parent Path', 'parent_path', { store: true }),
       field('child_ids', 'one2many', 'Child Tags', {
         relation: 'res.partner.category',
         inverseField: 'parent_id',

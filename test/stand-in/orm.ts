@@ -937,6 +937,14 @@ const COMPUTES: Record<string, Compute> = {
   line_state: (env, row) => rowOf(env, 'sale.order', row.order_id)?.state ?? null,
   type_name: (_env, row) =>
     ['draft', 'sent', 'cancel'].includes(String(row.state)) ? 'Quotation' : 'Sales Order',
+  parent_path: (env, row) => {
+    const ids: number[] = [];
+    for (let current: Row | undefined = row; current && ids.length < 50;) {
+      ids.unshift(current.id);
+      current = rowOf(env, 'res.partner.category', current.parent_id);
+    }
+    return `${ids.join('/')}/`;
+  },
   category_partners: (env, row) => {
     const ids: number[] = [];
     for (const partner of sortedRows(env, env.model('res.partner'))) {
@@ -3482,6 +3490,12 @@ function describeField(env: Env, modelField: Field): Record<string, unknown> {
   if (spec.type === 'monetary') description.currency_field = 'currency_id';
   if (['integer', 'float', 'monetary'].includes(spec.type) && spec.name !== 'id') {
     description[env.database.major >= 18 ? 'aggregator' : 'group_operator'] = 'sum';
+  }
+  if (env.database.major >= 19) {
+    description.groupable = modelField.store && !['binary', 'one2many'].includes(spec.type);
+    const comodel = modelField.comodel(env.database);
+    if (modelField.relational)
+      description.allow_hierachy_operators = !!comodel?.fields.has('parent_id');
   }
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(description).sort()) sorted[key] = description[key];

@@ -10,8 +10,9 @@ import odooWatch from '../../nodes/odoo-watch';
 import odooWrite from '../../nodes/odoo-write';
 import type { TransportSetting } from '../../nodes/lib/transport';
 import { startStandIn, StandIn, StandInOptions } from '../stand-in/server';
+import { NODE_RED_MAIN, nodeRedModule } from './node-red';
 
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_MAIN);
 
 export { helper };
 
@@ -208,8 +209,7 @@ let hookSequence = 0;
  * the one place that also sees the messages of nodes being closed, whose Catch nodes may be gone.
  */
 export function recordCompletions(): { list: Completion[]; stop(): void } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { hooks } = require('@node-red/util') as { hooks: RuntimeHooks };
+  const { hooks } = nodeRedModule<{ hooks: RuntimeHooks }>('@node-red/util');
   const name = `onComplete.odooTest${++hookSequence}`;
   const list: Completion[] = [];
   hooks.add(name, (event) => {

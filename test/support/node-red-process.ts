@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { NODE_RED_CLI } from './node-red';
 
 const repository = path.resolve(__dirname, '..', '..', '..');
 
@@ -101,13 +102,7 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      require.resolve('node-red/red.js'),
-      '--userDir',
-      userDir,
-      '--settings',
-      path.join(userDir, 'settings.js'),
-    ],
+    [NODE_RED_CLI, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
