@@ -6,7 +6,17 @@
 import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
 import type { OdooClient } from '../nodes/lib/client';
-import { deploy, errorOf, helper, ODOO_NODES, payloadOf, Server, TRANSPORT } from './support/flow';
+import {
+  deploy,
+  errorOf,
+  helper,
+  ODOO_NODES,
+  payloadOf,
+  recordCompletions,
+  Server,
+  TRANSPORT,
+} from './support/flow';
+import { startSlowProxy } from './support/slow-proxy';
 import { openTarget, OdooTarget } from './support/target';
 
 /** A 1×1 transparent PNG. */
@@ -426,6 +436,39 @@ describe(`the nodes against Odoo that keeps its data (${TRANSPORT})`, function (
         errorOf(await flow.run({ payload: { name: 'x', login: `${run}-x` } })).code,
         'ODOO_ACCESS_ERROR',
       );
+    });
+  });
+
+  describe('redeploys while Odoo is slow', function () {
+    it('a write already sent finishes and reaches Odoo once, waiting messages end unsent, the new node works', async function () {
+      const slow = await startSlowProxy(server.url, 1500);
+      try {
+        const id = await make('res.partner', { name: `${run} slow` });
+        const flow = await deploy({ ...server, url: slow.url, settings: { concurrency: 1 } }, [
+          node('odoo-write'),
+        ]);
+        payloadOf(await flow.run({ ids: id, payload: { phone: 'first' } }));
+        const completions = recordCompletions();
+        try {
+          for (const [tag, phone] of [
+            ['write', 'during the redeploy'],
+            ['waiting', 'never sent'],
+          ]) {
+            flow.node().receive({ _test: tag, ids: id, payload: { phone } });
+          }
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await flow.redeploy([{ ...node('odoo-write'), name: 'renamed' }], 'nodes');
+          const ended = (tag: string) => completions.list.find((entry) => entry.tag === tag);
+          assert.equal(ended('write')?.error, undefined, 'the write ended normally');
+          assert.match(ended('waiting')?.error?.message ?? '', /^nothing was sent to /);
+        } finally {
+          completions.stop();
+        }
+        assert.equal((await readOne('res.partner', id, ['phone'])).phone, 'during the redeploy');
+        assert.equal(payloadOf(await flow.run({ ids: id, payload: { phone: 'after' } })), true);
+      } finally {
+        await slow.close();
+      }
     });
   });
 
