@@ -163,16 +163,16 @@ describe('admin routes of odoo-config', function () {
         assert.equal(odoo.calls.length, 0);
       });
 
-      it('says the URL is wrong when nothing listens there', async function () {
+      it('says in one sentence what happened and in another what to do', async function () {
         const url = `http://127.0.0.1:${await freePort()}`;
         const answer = await post('/odoo-config/test', dialog({ url }));
         assert.equal(answer.status, 502);
         assert.equal(answer.body.problem, 'unreachable');
-        assert.match(
-          String(answer.body.message),
-          /^Cannot reach http:\/\/127\.0\.0\.1:\d+: check the URL/,
+        assert.equal(
+          answer.body.message,
+          `Cannot reach ${url}: nothing accepts connections there. ` +
+            'Check the host name and the port, and that Odoo is running.',
         );
-        assert.match(String(answer.body.message), /connection refused/);
       });
 
       it('says when the URL is not an Odoo server', async function () {
@@ -181,13 +181,39 @@ describe('admin routes of odoo-config', function () {
           const answer = await post('/odoo-config/test', dialog({ url: site.url }));
           assert.equal(answer.status, 502);
           assert.equal(answer.body.problem, 'not-odoo');
-          assert.match(String(answer.body.message), /does not look like an Odoo server/);
-          assert.match(String(answer.body.message), /Welcome to nginx!/);
-          assert.equal(site.hits.length, 1, 'no login is attempted');
+          assert.equal(
+            answer.body.message,
+            `${site.url} answered, but not as Odoo: HTTP 200 (text/html), a page titled ` +
+              '"Welcome to nginx!". Use the address you open Odoo with, without /web or /odoo at the end.',
+          );
+          assert.equal(site.hits.length, 2, 'version over XML-RPC and JSON-2, no login');
           assert.doesNotMatch(site.hits.join(), new RegExp(odoo.adminApiKey));
         } finally {
           await site.close();
         }
+      });
+
+      it('names an Odoo that lacks the chosen transport instead of calling it not Odoo', async function () {
+        const answer = await post('/odoo-config/test', dialog({ transport: 'json2' }));
+        assert.equal(answer.status, 502);
+        assert.equal(answer.body.problem, 'no-json2');
+        assert.equal(
+          answer.body.message,
+          `Odoo 17.0-20240709 at ${odoo.url} has no JSON-2 API (it came with 19). ` +
+            'Choose XML-RPC or auto.',
+        );
+        assert.equal(odoo.count('common', 'authenticate'), 0);
+      });
+
+      it('says how long it waited when the server does not answer', async function () {
+        odoo.injectFault({ path: '/xmlrpc/2/common', fault: { kind: 'hang' } });
+        const answer = await post('/odoo-config/test', dialog({ timeout: 1 }));
+        assert.equal(answer.status, 504);
+        assert.equal(answer.body.problem, 'timeout');
+        assert.match(
+          String(answer.body.message),
+          new RegExp(`^${odoo.url} did not answer within 1 s\\. Check`),
+        );
       });
 
       it('says when the URL has a path Odoo does not serve', async function () {
@@ -225,7 +251,10 @@ describe('admin routes of odoo-config', function () {
         );
         assert.equal(answer.status, 502);
         assert.equal(answer.body.problem, 'tls');
-        assert.match(String(answer.body.message), /secure connection \(TLS\) .* failed/);
+        assert.match(
+          String(answer.body.message),
+          /^The secure connection \(TLS\) to https:\/\/127\.0\.0\.1:\d+ failed: it does not speak TLS on that port \(is it http\?\)\. Check http versus https/,
+        );
       });
 
       it('offers the only database when the dialog leaves it empty', async function () {

@@ -11,6 +11,9 @@ import { demoFlow } from './demo-flow';
 import { startStandIn, StandIn } from './stand-in/server';
 import { prepareUserDir } from './support/node-red-process';
 
+/** The stand-in's port unless it is taken; the README's table names it. */
+const DEMO_ODOO_PORT = 18069;
+
 interface Target {
   url: string;
   db: string;
@@ -33,9 +36,11 @@ async function odooTarget(): Promise<{ target: Target; standIn?: StandIn }> {
       },
     };
   }
-  const standIn = await startStandIn({
-    port: Number(process.env.DEMO_ODOO_PORT ?? 0),
-    version: transport === 'json2' || transport === 'auto' ? '19.0' : '17.0',
+  const version = transport === 'json2' || transport === 'auto' ? '19.0' : '17.0';
+  const port = Number(process.env.DEMO_ODOO_PORT ?? DEMO_ODOO_PORT);
+  const standIn = await startStandIn({ port, version }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || process.env.DEMO_ODOO_PORT) throw error;
+    return startStandIn({ version });
   });
   return {
     target: {
@@ -69,9 +74,19 @@ async function main(): Promise<void> {
     ],
     { stdio: 'inherit' },
   );
-  console.log(
-    `Odoo: ${target.url} (database ${target.db}, ${target.transport})${standIn ? `, the stand-in Odoo ${standIn.version} with demo data` : ''}`,
-  );
+  if (standIn) {
+    console.log(
+      `Odoo: the stand-in Odoo ${standIn.version} with demo data, over ${target.transport}`,
+    );
+    console.log(`  URL       ${target.url}`);
+    console.log(`  database  ${target.db}`);
+    console.log(`  login     ${target.username}`);
+    console.log(`  API key   ${target.apiKey}   (a demo key; a real Odoo's key is never printed)`);
+  } else {
+    console.log(
+      `Odoo: ${target.url} (database ${target.db}, login ${target.username}, ${target.transport}, API key from ODOO_API_KEY)`,
+    );
+  }
   console.log(`Node-RED: http://127.0.0.1:${port} (user directory ${userDir})`);
 
   let stopping = false;

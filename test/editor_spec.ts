@@ -77,7 +77,8 @@ describe('help and message catalogs', function () {
         assert.equal(typeof lookUp(own, key), 'string', `${file}: data-i18n ${key}`);
       }
       for (const [, key] of html.matchAll(/\bt\('([\w.-]+[\w-])'/g)) {
-        assert.equal(typeof lookUp(shared, key), 'string', `${file}: t('${key}')`);
+        const text = lookUp(shared, key) ?? lookUp(shared, `${key}_other`);
+        assert.equal(typeof text, 'string', `${file}: t('${key}')`);
       }
       // Suggested methods are looked up by name: `t('editor.methods.' + name)`.
       for (const [, method] of html.matchAll(/^ {6}(\w+): \{\s*args:/gm)) {
@@ -86,23 +87,119 @@ describe('help and message catalogs', function () {
     }
   });
 
-  it('every problem the admin routes answer has a text in every language', function () {
-    const source = fs.readFileSync(path.join(nodesDir, 'shared', 'admin-routes.ts'), 'utf8');
-    const problems = new Set([...source.matchAll(/'([a-z-]+)'(?=[,)])/g)].map((match) => match[1]));
+  it('every status the runtime shows has a text in every language', function () {
+    const read = (dir: string) =>
+      fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => fs.readFileSync(path.join(dir, file), 'utf8'))
+        .join('\n');
+    // Node code names status keys; the library only names the connection states.
+    const code = read(nodesDir) + read(path.join(nodesDir, 'shared'));
+    const connection = fs.readFileSync(path.join(nodesDir, 'lib', 'connection.ts'), 'utf8');
+    const shown = new Set<string>([
+      ...[...code.matchAll(/\bkey: '([a-z-]+)'/g)].map((match) => match[1]),
+      ...[...code.matchAll(/\.show\('([a-z-]+)'\)/g)].map((match) => match[1]),
+      ...(/state: ((?:'[a-z]+'(?: \| )?)+);/.exec(connection)?.[1].match(/[a-z]+/g) ?? []),
+      ...ERROR_CODES,
+      'error',
+    ]);
+    assert.ok(shown.has('connected') && shown.has('records') && shown.has('requesting'));
     for (const language of languages) {
-      const admin = catalog(language, 'odoo-config').admin as Record<string, string>;
-      for (const problem of Object.keys(catalog('en-US', 'odoo-config').admin as object)) {
-        assert.equal(typeof admin[problem], 'string', `${language} admin.${problem}`);
+      const status = catalog(language, 'odoo-config').status as Record<string, string>;
+      for (const key of shown) {
+        const text = status[key] ?? status[`${key}_other`];
+        assert.equal(typeof text, 'string', `${language} status.${key}`);
+      }
+    }
+  });
+
+  it('every text that counts has each plural form its language uses (i18next names)', function () {
+    for (const language of languages) {
+      const forms = new Intl.PluralRules(
+        String(catalog(language, 'odoo-config').language),
+      ).resolvedOptions().pluralCategories;
+      const texts = catalog(language, 'odoo-config') as Record<string, Record<string, string>>;
+      let counted = 0;
+      for (const section of Object.values(texts)) {
+        if (typeof section !== 'object') continue;
+        const bases = new Set(
+          Object.keys(section)
+            .map((key) => /^(.*)_(zero|one|two|few|many|other)$/.exec(key)?.[1])
+            .filter((base) => base !== undefined),
+        );
+        for (const base of bases) {
+          counted += 1;
+          for (const form of forms) {
+            assert.equal(
+              typeof section[`${base}_${form}`],
+              'string',
+              `${language} ${base}_${form}`,
+            );
+          }
+          assert.equal(section[base], undefined, `${language} ${base} without a form`);
+        }
+      }
+      assert.ok(counted >= 4, `${language}: ${counted} plural texts`);
+      assert.ok(language.startsWith(String(texts.language)), `${language} names its language`);
+    }
+  });
+
+  it('every node has its own icon: white on transparent, 40 × 60', function () {
+    const icons = path.join(nodesDir, '..', 'icons');
+    const drawings = new Set<string>();
+    for (const node of [...ACTION_NODES, 'odoo-watch']) {
+      const html = fs.readFileSync(path.join(nodesDir, `${node}.html`), 'utf8');
+      assert.match(html, new RegExp(`icon: '${node}\\.svg'`), node);
+      const svg = fs.readFileSync(path.join(icons, `${node}.svg`), 'utf8');
+      assert.match(svg, /^<svg [^>]*width="40" height="60" viewBox="0 0 40 60"/, node);
+      const colours = [...svg.matchAll(/(?:fill|stroke)="([^"]+)"/g)].map((match) => match[1]);
+      assert.deepEqual(
+        [...new Set(colours)].filter((colour) => !['#fff', 'none'].includes(colour)),
+        [],
+        node,
+      );
+      drawings.add(svg);
+    }
+    assert.equal(drawings.size, 7, 'seven different drawings');
+  });
+
+  it("the watch node's palette label is not core's file-watch node's", function () {
+    for (const language of languages) {
+      const label = (catalog(language, 'odoo-watch')['odoo-watch'] as { paletteLabel: string })
+        .paletteLabel;
+      assert.notEqual(label.toLowerCase(), 'watch', language);
+    }
+  });
+
+  it('every problem and reason the admin routes answer has a text in every language, and no more', function () {
+    const source = ['admin-routes.ts', 'connection-test.ts']
+      .map((file) => fs.readFileSync(path.join(nodesDir, 'shared', file), 'utf8'))
+      .join('\n');
+    const quoted = new Set([...source.matchAll(/'([a-z0-9-]+)'/g)].map((match) => match[1]));
+    const english = catalog('en-US', 'odoo-config') as Record<string, Record<string, string>>;
+    for (const section of ['admin', 'reasons']) {
+      const keys = Object.keys(english[section]);
+      assert.deepEqual(
+        keys.filter((key) => !quoted.has(key)),
+        [],
+        `${section} texts nothing answers`,
+      );
+      for (const language of languages) {
+        const texts = catalog(language, 'odoo-config') as Record<string, Record<string, string>>;
+        for (const key of keys) {
+          assert.equal(typeof texts[section][key], 'string', `${language} ${section}.${key}`);
+        }
       }
     }
     for (const problem of [
       'stored-key-other-url',
       'not-odoo',
-      'unknown-db',
+      'no-json2',
       'login-refused',
       'tls',
     ]) {
-      assert.ok(problems.has(problem), problem);
+      assert.ok(quoted.has(problem), problem);
     }
   });
 });

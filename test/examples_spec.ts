@@ -21,6 +21,7 @@ const coreNodes = [
   'function/10-switch',
   'network/21-httpin',
   'sequence/17-split',
+  'function/89-trigger',
 ];
 const CORE = coreNodes.map(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,6 +37,7 @@ const CORE_TYPES = [
   'http response',
   'join',
   'catch',
+  'trigger',
   'tab',
 ];
 
@@ -44,7 +46,12 @@ interface SpiedNode {
     event: 'call:send' | 'call:error' | 'call:status',
     listener: (call: { args: unknown[] }) => void,
   ): void;
+  on(event: 'input', listener: (msg: NodeMessage) => void): void;
 }
+
+/** The next message the node receives. */
+const nextInput = (node: SpiedNode) =>
+  new Promise<NodeMessage>((resolve) => node.on('input', resolve));
 
 type HttpRequest = ReturnType<ReturnType<typeof helper.request>['post']>;
 
@@ -63,30 +70,51 @@ const EXERCISES: Record<string, Exercise> = {
     assert.equal(answer.status, 200);
     assert.equal(typeof (answer.body as { id: unknown }).id, 'number');
   },
-  '07 Webhook from Odoo.json': async ({ post }) => {
-    // What Odoo's "Send Webhook Notification" posts for a contact with the field `name` chosen.
+  '08 Webhook from Odoo.json': async ({ odoo, post, node }) => {
+    // What Odoo's "Send Webhook Notification" posts; Odoo sends several for one save.
     const notification = {
       _action: 'Send Webhook Notification(#12)',
       _id: 14,
       _model: 'res.partner',
-      id: 14,
-      name: 'Azure Interior',
     };
+    const hook = `/odoo/webhook/${WEBHOOK_SECRET}`;
     process.env.ODOO_WEBHOOK_SECRET = WEBHOOK_SECRET;
     try {
       const refused = await post('/odoo/webhook/wrong-secret-0123456789', notification);
       assert.equal(refused.status, 403);
-      const answer = await post(`/odoo/webhook/${WEBHOOK_SECRET}`, notification);
-      assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { received: 14, name: 'Azure Interior' });
+      const unnamed = await post(hook, { _model: 'res.partner', _id: 'fourteen' });
+      assert.equal(unnamed.status, 400);
+      assert.match(String((unnamed.body as { error: string }).error), /_model .* _id/);
+      assert.equal(odoo.calls.length, 0, 'nothing is asked of Odoo for a refused notification');
+
+      const work = nextInput(node('ex08_work'));
+      for (let notice = 0; notice < 3; notice++) {
+        const answer = await post(hook, notification);
+        assert.equal(answer.status, 200);
+        assert.deepEqual(answer.body, { received: 14 });
+      }
+      assert.equal(odoo.modelCalls('read'), 0, 'answered before reading');
+      const record = await work;
+      assert.deepEqual(
+        (record.payload as { id: number }[]).map((row) => row.id),
+        [14],
+      );
+      assert.deepEqual((record as { notification?: object }).notification, notification);
+      assert.equal(odoo.modelCalls('read'), 1, 'three notices for one record, one read');
+
+      const gone = nextInput(node('ex08_gone'));
+      const unknown = await post(hook, { ...notification, _id: 999999 });
+      assert.equal(unknown.status, 404);
+      assert.deepEqual(unknown.body, { error: 'not found', model: 'res.partner', id: 999999 });
+      assert.equal((await gone).topic, 'res.partner/999999');
     } finally {
       delete process.env.ODOO_WEBHOOK_SECRET;
     }
   },
-  '08 Watch confirmed sales orders.json': async ({ odoo, node }) => {
+  '09 Watch confirmed sales orders.json': async ({ odoo, node }) => {
     // The first poll notes the orders as they are; an order confirmed afterwards is sent.
     await new Promise<void>((resolve) =>
-      node('ex8_watch').on('call:status', (call) => {
+      node('ex09_watch').on('call:status', (call) => {
         if ((call.args[0] as { text?: string }).text?.endsWith('status.watching')) resolve();
       }),
     );
@@ -149,6 +177,23 @@ describe(`example flows (${TRANSPORT})`, function () {
         assert.equal(configs.length, 1);
         assert.equal(configs[0].url, 'https://mycompany.odoo.com');
         assert.doesNotMatch(JSON.stringify(flow), /apiKey|credentials/);
+        const note = flow.find((node) => node.type === 'comment');
+        assert.match(
+          String(note?.info),
+          new RegExp(`\\*${String(configs[0].name)}\\*.*already have`),
+        );
+      });
+
+      it('imports as its own tab, named after it, with ids of its own', function () {
+        const flow = readExample(file);
+        const number = file.slice(0, 2);
+        const tabs = flow.filter((node) => node.type === 'tab');
+        assert.equal(tabs.length, 1);
+        assert.equal(tabs[0].label, file.replace(/\.json$/, ''));
+        for (const node of flow) {
+          assert.match(node.id, new RegExp(`^ex${number}_`), node.id);
+          if (node.type !== 'tab' && node.type !== 'odoo-config') assert.equal(node.z, tabs[0].id);
+        }
       });
 
       it('runs against the stand-in Odoo', async function () {
@@ -156,7 +201,7 @@ describe(`example flows (${TRANSPORT})`, function () {
         const flow = readExample(file).map((node) =>
           node.type === 'odoo-config'
             ? { ...node, url: odoo.url, db: odoo.db, username: 'admin', transport: TRANSPORT }
-            : { ...node, z: 'tab' },
+            : node,
         );
         const odooNodes = flow.filter(
           (node) => node.type.startsWith('odoo-') && node.type !== 'odoo-config',
@@ -166,13 +211,9 @@ describe(`example flows (${TRANSPORT})`, function () {
         const captureHttpNode = (RED: never) => {
           httpNodeApp = (RED as { httpNode: unknown }).httpNode;
         };
-        await helper.load(
-          [...ODOO_NODES, ...CORE, captureHttpNode],
-          [{ id: 'tab', type: 'tab' }, ...flow],
-          {
-            [configId]: { apiKey: odoo.adminApiKey },
-          },
-        );
+        await helper.load([...ODOO_NODES, ...CORE, captureHttpNode], flow, {
+          [configId]: { apiKey: odoo.adminApiKey },
+        });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const request = require('supertest') as (app: unknown) => ReturnType<typeof helper.request>;
         const results = new Map<string, unknown>();
@@ -196,7 +237,7 @@ describe(`example flows (${TRANSPORT})`, function () {
         const expected = odooNodes.filter((node) =>
           flow.some((other) => other.wires?.flat().includes(node.id)),
         );
-        for (let wait = 0; wait < 100 && results.size + failures.length < expected.length; wait++) {
+        for (let wait = 0; wait < 250 && results.size + failures.length < expected.length; wait++) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
         const expectedFailures = file.includes('errors') || file.includes('delete') ? 1 : 0;
@@ -206,25 +247,41 @@ describe(`example flows (${TRANSPORT})`, function () {
     });
   }
 
+  it('every example can be imported after the others: no id is in two of them', function () {
+    const owners = new Map<string, string>();
+    for (const file of files) {
+      for (const node of readExample(file)) {
+        assert.equal(
+          owners.get(node.id),
+          undefined,
+          `${node.id} in ${file} and ${owners.get(node.id)}`,
+        );
+        owners.set(node.id, file);
+      }
+    }
+    const numbers = files.map((file) => file.slice(0, 2));
+    assert.deepEqual(numbers, [...new Set(numbers)], 'one example per number');
+  });
+
   it('06 routes the error by msg.error.code to the matching debug node', async function () {
     odoo.reset();
     const flow = readExample('06 Handle Odoo errors.json').map((node) =>
       node.type === 'odoo-config'
         ? { ...node, url: odoo.url, db: odoo.db, username: 'admin' }
-        : { ...node, z: 'tab' },
+        : node,
     );
-    await helper.load([...ODOO_NODES, ...CORE], [{ id: 'tab', type: 'tab' }, ...flow], {
-      odoo_server: { apiKey: odoo.adminApiKey },
+    await helper.load([...ODOO_NODES, ...CORE], flow, {
+      ex06_server: { apiKey: odoo.adminApiKey },
     });
     const reached = new Promise<string>((resolve) => {
-      for (const id of ['ex6_retry', 'ex6_login', 'ex6_other']) {
+      for (const id of ['ex06_retry', 'ex06_login', 'ex06_other']) {
         const debug = helper.getNode(id) as unknown as EventEmitter;
         debug.on('input', (msg: { error?: { code?: string } }) =>
           resolve(`${id} ${msg.error?.code}`),
         );
       }
     });
-    (helper.getNode('ex6_inject') as Node & { receive(msg: object): void }).receive({});
-    assert.equal(await reached, 'ex6_other ODOO_USER_ERROR');
+    (helper.getNode('ex06_inject') as Node & { receive(msg: object): void }).receive({});
+    assert.equal(await reached, 'ex06_other ODOO_USER_ERROR');
   });
 });

@@ -100,8 +100,11 @@ async function main(): Promise<void> {
       assert.match(html, new RegExp(`registerType\\('${type}'`), `${type} editor`);
     for (const type of types)
       assert.match(html, new RegExp(`data-help-name="${type}"`), `${type} help`);
-    const icon = await fetch(`${base}/icons/${manifest.name}/odoo.svg`);
-    assert.equal(icon.status, 200, 'icon served');
+    for (const type of types.filter((name) => name !== 'odoo-config')) {
+      const icon = await fetch(`${base}/icons/${manifest.name}/${type}.svg`);
+      assert.equal(icon.status, 200, `${type} icon served`);
+      assert.match(icon.headers.get('content-type') ?? '', /svg/, `${type} icon is SVG`);
+    }
     const catalog = (await (
       await fetch(`${base}/locales/${manifest.name}/odoo-config?lng=en-US`)
     ).json()) as {

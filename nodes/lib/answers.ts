@@ -56,7 +56,12 @@ export class Answers {
         protocol: this.protocol,
         hint: title ? `${explanation} ${this.translate('page-title', { title })}` : explanation,
       }),
-      { status, contentType: type, retryAfter: response.headers['retry-after'] },
+      {
+        status,
+        contentType: type,
+        retryAfter: response.headers['retry-after'],
+        ...(title ? { title } : {}),
+      },
     );
   }
 

@@ -407,27 +407,31 @@ function networkReason(error: NodeJS.ErrnoException): string {
 
 /** Accepts `https://host`, `https://host:8069/`, `https://host/odoo-prefix/` (reverse proxy). */
 export function parseOdooUrl(text: string, translate: Translate = englishMessage): URL {
-  const shown = text.replace(/\/\/[^/@]*@/, '//…@');
-  const fail = (reason: string): never => {
+  const reason = urlProblem(text);
+  if (reason) {
+    const shown = text.replace(/\/\/[^/@]*@/, '//…@');
     throw new OdooError('ODOO_INVALID_INPUT', translate('invalid-url', { url: shown, reason }));
-  };
-  const trimmed = text.trim();
-  if (trimmed === '') return fail('it is empty');
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-    return fail('it must start with http:// or https://');
   }
+  return new URL(text.trim());
+}
+
+/** What is wrong with an Odoo URL, or undefined when nothing is. */
+export function urlProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'it is empty';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return 'it must start with http:// or https://';
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return fail('it is not a valid address');
+    return 'it is not a valid address';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(`the scheme ${url.protocol.slice(0, -1)} is not supported, only http and https`);
+    return `the scheme ${url.protocol.slice(0, -1)} is not supported, only http and https`;
   }
   if (url.username || url.password) {
-    return fail('it contains a user name or password; enter them in the login and API key fields');
+    return 'it contains a user name or password; enter them in the login and API key fields';
   }
-  if (url.search || url.hash) return fail('it contains a query (?) or a fragment (#)');
-  return url;
+  if (url.search || url.hash) return 'it contains a query (?) or a fragment (#)';
+  return undefined;
 }

@@ -106,19 +106,35 @@ export class StatusBoard {
 /**
  * Texts with parameters are looked up once per runtime and filled in here: asking i18next for
  * each message's status costs about 0.1 ms, as a `count` parameter makes it resolve plural rules
- * every time, a tenth of what the whole node costs per message.
+ * every time, a tenth of what the whole node costs per message. A `count` picks the plural form
+ * (`records_one`, `records_other`, i18next's names) by the rules of the catalog's language.
  */
-const templates = new WeakMap<NodeAPI, Map<string, string>>();
+const catalogs = new WeakMap<NodeAPI, { texts: Map<string, string>; plurals: Intl.PluralRules }>();
 
 function withParams(RED: NodeAPI, qualified: string, params: Record<string, string | number>) {
-  let known = templates.get(RED);
-  if (!known) templates.set(RED, (known = new Map()));
-  let template = known.get(qualified);
+  let catalog = catalogs.get(RED);
+  if (!catalog) {
+    const language = lookUp(RED, sharedKey('language')) ?? 'en';
+    catalog = { texts: new Map(), plurals: new Intl.PluralRules(language) };
+    catalogs.set(RED, catalog);
+  }
+  const { count } = params;
+  const form = typeof count === 'number' ? `${qualified}_${catalog.plurals.select(count)}` : '';
+  const wanted = form || qualified;
+  let template = catalog.texts.get(wanted);
   if (template === undefined) {
-    template = RED._(qualified);
-    if (!qualified.endsWith(template)) known.set(qualified, template);
+    const found =
+      (form && (lookUp(RED, form) ?? lookUp(RED, `${qualified}_other`))) || lookUp(RED, qualified);
+    if (found !== undefined) catalog.texts.set(wanted, found);
+    template = found ?? RED._(qualified);
   }
   return fillTemplate(template, params);
+}
+
+/** A catalog text, or undefined while the catalog does not have it (i18next answers the key). */
+function lookUp(RED: NodeAPI, qualified: string): string | undefined {
+  const text = RED._(qualified);
+  return text && !qualified.endsWith(text) ? text : undefined;
 }
 
 /** Shows progress while a long read or write runs (the board keeps it to four a second). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { NODE_RED_CLI } from './node-red';
+import { NODE_RED_CLI, nodeRedModule } from './node-red';
 
 const repository = path.resolve(__dirname, '..', '..', '..');
 
@@ -95,7 +95,21 @@ export function prepareUserDir(options: NodeRedOptions & { port: number }): stri
   return userDir;
 }
 
-/** Starts Node-RED and resolves once its admin API answers. */
+/** What Node-RED logs once its flows run, in the language of its settings. */
+function startedFlowsText(lang: unknown): string {
+  const english = 'Started flows';
+  if (typeof lang !== 'string' || lang === 'en-US') return english;
+  try {
+    const catalog = nodeRedModule<{ nodes?: { flows?: { 'started-flows'?: string } } }>(
+      `@node-red/runtime/locales/${lang}/runtime.json`,
+    );
+    return catalog.nodes?.flows?.['started-flows'] ?? english;
+  } catch {
+    return english;
+  }
+}
+
+/** Starts Node-RED and resolves once it has started its flows. */
 export async function startNodeRed(options: NodeRedOptions): Promise<RunningNodeRed> {
   const port = await freePort();
   const userDir = prepareUserDir({ ...options, port });
@@ -109,6 +123,7 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  const started = startedFlowsText(options.settings?.lang);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;
@@ -117,7 +132,7 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   try {
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error(`Node-RED exited:\n${output}`);
-      return output.includes('Started flows') ? true : undefined;
+      return output.includes(started) ? true : undefined;
     }, 'Node-RED to start its flows');
   } catch (error) {
     await stop();
