@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: the seven performance measurements of this package against the stand-in Odoo
+ * `npm run bench`: the eight performance measurements of this package against the stand-in Odoo
  * on loopback, in one run, printed with their ratios and targets. `npm run bench -- --smoke` runs
  * a small version in seconds (what CI may run); it checks that everything works, its numbers mean
- * little. Each measurement runs in its own child process, so memory figures do not mix.
+ * little. `--only 5,8` runs just those measurements. Each measurement runs in its own child process, so memory figures do not mix.
  */
 import { ChildProcess, fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,8 +14,9 @@ import type { CreateConfig, CreateResult } from './create';
 import type { DecodeConfig, DecodeResult } from './decode';
 import type { FlowConfig, FlowResult, Throughput } from './flow';
 import type { OverloadConfig, OverloadResult } from './overload';
-import type { StandInReady, StandInRequest } from './stand-in';
+import type { StandInCounts, StandInReady, StandInRequest } from './stand-in';
 import type { StreamConfig, StreamResult } from './stream';
+import type { UpsertConfig, UpsertResult, UpsertRun } from './upsert';
 import type { WatchConfig, WatchResult } from './watch';
 import { ADMIN_UID, runChild, SMALL_SEARCH, Target } from './support';
 
@@ -38,6 +39,14 @@ class StandInProcess {
       child.once('exit', (code) => reject(new Error(`the stand-in exited with code ${code}`)));
     });
     return new StandInProcess(child, ready);
+  }
+
+  /** The model calls received since the last count, by method. */
+  counts(): Promise<StandInCounts> {
+    return new Promise((resolve) => {
+      this.child.once('message', (message) => resolve(message as StandInCounts));
+      this.child.send({ type: 'count' } satisfies StandInRequest);
+    });
   }
 
   /** From now on the stand-in accepts model calls and never answers them. */
@@ -67,6 +76,7 @@ const SIZES = smoke
       batchSize: 50,
       overloadMessages: 500,
       watchChanges: 500,
+      upsertRecords: 400,
     }
   : {
       decodeRows: 100_000,
@@ -75,6 +85,7 @@ const SIZES = smoke
       batchSize: 1000,
       overloadMessages: 20_000,
       watchChanges: 20_000,
+      upsertRecords: 10_000,
     };
 
 /** What is checked against a target, for the summary. */
@@ -365,6 +376,62 @@ async function measureWatch(): Promise<void> {
   verdict('7. records read per quiet poll, lookback passed', String(last), '0', last === 0);
 }
 
+async function measureUpsert(standIn: StandInProcess): Promise<void> {
+  const config: UpsertConfig = {
+    target: standIn.target,
+    records: SIZES.upsertRecords,
+    batchSize: 500,
+  };
+  const child = fork(path.join(__dirname, 'upsert.js'), [JSON.stringify(config)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const result = await new Promise<UpsertResult>((resolve, reject) => {
+    child.on('message', (message: { type?: string } | UpsertResult) => {
+      if ('type' in message && message.type === 'count') {
+        void standIn.counts().then((counts) => child.send(counts));
+      } else resolve(message as UpsertResult);
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`upsert.js exited with code ${code}`));
+    });
+  });
+  const records = config.records;
+  const calls = (measured: UpsertRun, methods = Object.keys(measured.calls)) =>
+    methods.reduce((sum, method) => sum + (measured.calls[method] ?? 0), 0);
+  const line = (measured: UpsertRun) => {
+    const byMethod = Object.entries(measured.calls)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([method, count]) => `${method} ${count}`)
+      .join(', ');
+    return (
+      `${measured.seconds.toFixed(2)} s (${(records / measured.seconds).toFixed(0)} records/s), ` +
+      `${(calls(measured) / records).toFixed(3)} calls per record (${byMethod})`
+    );
+  };
+  console.log(
+    `\n8. Syncing ${records} contacts, half of them in Odoo already and changed there (match: ref)`,
+  );
+  console.log(
+    `   one msg per record (split → search → switch → create | write): ${line(result.perRecord)}`,
+  );
+  console.log(
+    `   one msg with the list through odoo-upsert, batchSize 500: ${line(result.upsert)}`,
+  );
+  console.log(`   the same list again, nothing changed: ${line(result.unchanged)}`);
+  const faster = result.perRecord.seconds / result.upsert.seconds;
+  const lookups = calls(result.upsert, ['search_read', 'search', 'read']) / records;
+  const writes = calls(result.upsert, ['create', 'write']) / records;
+  console.log(
+    `   odoo-upsert is ${ratio(faster)} faster; per record ${lookups.toFixed(4)} lookups ` +
+      `(target ≤ 0.01) and ${writes.toFixed(3)} create or write calls (target ≤ 1)`,
+  );
+  verdict('8. upsert vs one msg per record', ratio(faster), '> 1×', faster > 1);
+  verdict('8. upsert lookups per record', lookups.toFixed(4), '≤ 0.01', lookups <= 0.01);
+  verdict('8. upsert create or write calls per record', writes.toFixed(3), '≤ 1', writes <= 1);
+  const unchangedWrites = calls(result.unchanged, ['create', 'write']);
+  verdict('8. writes for an unchanged list', String(unchangedWrites), '0', unchangedWrites === 0);
+}
+
 async function withStandIn(partners: number, measure: (target: Target) => Promise<void>) {
   const standIn = await StandInProcess.start(partners);
   try {
@@ -390,24 +457,43 @@ function printSummary(): void {
   }
 }
 
+/** `--only 3,8`: just these measurements (the numbers of the printout). */
+const only = (() => {
+  const at = process.argv.indexOf('--only');
+  return at === -1 ? undefined : new Set(process.argv[at + 1]?.split(',').map(Number));
+})();
+const wanted = (...numbers: number[]) => !only || numbers.some((number) => only.has(number));
+
 async function main(): Promise<void> {
   console.log(
     `Benchmark${smoke ? ' (smoke: small sizes, numbers not meaningful)' : ''}: Node ${process.version}, ` +
       `${os.cpus().length} CPUs, load average ${loadAverage()}`,
   );
-  await withStandIn(0, measureFlow);
-  await withStandIn(SIZES.streamRecords, async (target) => {
-    await measureDecode(target);
-    await measureStream(target);
-  });
-  await withStandIn(0, measureCreate);
-  const overloaded = await StandInProcess.start(0);
-  try {
-    await measureOverload(overloaded);
-  } finally {
-    await overloaded.stop();
+  if (wanted(1, 2)) await withStandIn(0, measureFlow);
+  if (wanted(3, 4)) {
+    await withStandIn(SIZES.streamRecords, async (target) => {
+      if (wanted(3)) await measureDecode(target);
+      if (wanted(4)) await measureStream(target);
+    });
   }
-  await measureWatch();
+  if (wanted(5)) await withStandIn(0, measureCreate);
+  if (wanted(6)) {
+    const overloaded = await StandInProcess.start(0);
+    try {
+      await measureOverload(overloaded);
+    } finally {
+      await overloaded.stop();
+    }
+  }
+  if (wanted(7)) await measureWatch();
+  if (wanted(8)) {
+    const syncing = await StandInProcess.start(0);
+    try {
+      await measureUpsert(syncing);
+    } finally {
+      await syncing.stop();
+    }
+  }
   printSummary();
 }
 

@@ -14,8 +14,16 @@ export interface StandInReady {
   last: number;
 }
 
-/** `hang`: from now on, accept every model call and never answer it (Odoo stuck). */
-export type StandInRequest = { type: 'stop' } | { type: 'hang' };
+/**
+ * `hang`: from now on, accept every model call and never answer it (Odoo stuck). `count`: the
+ * model calls received since the last count, by method (answered as StandInCounts).
+ */
+export type StandInRequest = { type: 'stop' } | { type: 'hang' } | { type: 'count' };
+
+export interface StandInCounts {
+  type: 'counts';
+  byMethod: Record<string, number>;
+}
 
 runMain(async () => {
   const { partners } = childConfig<{ partners: number }>();
@@ -25,6 +33,13 @@ runMain(async () => {
     if (request.type === 'hang') {
       odoo.injectFault({ path: '/xmlrpc/2/object', fault: { kind: 'hang' }, times: Infinity });
       process.send?.({ type: 'hung' });
+    } else if (request.type === 'count') {
+      const byMethod: Record<string, number> = {};
+      for (const call of odoo.calls) {
+        if (call.modelMethod) byMethod[call.modelMethod] = (byMethod[call.modelMethod] ?? 0) + 1;
+      }
+      odoo.resetCalls();
+      process.send?.({ type: 'counts', byMethod } satisfies StandInCounts);
     } else void odoo.close().then(() => process.exit(0));
   });
   const ready: StandInReady = { url: odoo.url, db: odoo.db, apiKey: odoo.adminApiKey, first, last };

@@ -4,7 +4,7 @@ import { registerActionNode } from './shared/action-node';
 import { checkSplit, PagedResult } from './shared/sequence';
 
 export default function (RED: NodeAPI): void {
-  registerActionNode<Omit<SearchParams, 'returns'>>(RED, 'odoo-search', {
+  registerActionNode<Omit<SearchParams, 'returns' | 'binary'>>(RED, 'odoo-search', {
     parameters: {
       model: { value: '', type: 'str' },
       domain: { value: '[]', type: 'json' },
@@ -19,7 +19,7 @@ export default function (RED: NodeAPI): void {
       if (returns === 'count') return client.search({ ...input, returns });
       const split = checkSplit(RED, def.split);
       const pageSize = client.check.pageSize(def.pageSize);
-      const pages = client.searchPages({ ...input, returns }, { pageSize });
+      const pages = client.searchPages({ ...input, returns, binary: def.binary }, { pageSize });
       return new PagedResult(pages, split, pageSize, returns === 'ids' ? 'ids' : 'records');
     },
     summary: (result) => ({ key: 'count', params: { count: result as number } }),

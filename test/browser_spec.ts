@@ -426,6 +426,7 @@ describe('the editor in a real browser (Chromium against npm start)', function (
       { type: 'odoo-read', model: 'res.partner' },
       { type: 'odoo-create', model: 'res.partner' },
       { type: 'odoo-write', model: 'res.partner' },
+      { type: 'odoo-upsert', model: 'res.partner', match: 'ref' },
       { type: 'odoo-delete', model: 'res.partner' },
       { type: 'odoo-execute', model: 'res.partner', method: 'name_search' },
       { type: 'odoo-watch', model: 'res.partner' },
@@ -480,12 +481,85 @@ describe('the editor in a real browser (Chromium against npm start)', function (
     await deploy();
   });
 
+  it('upserts from its dialog: a match field picked from the list, unchanged records left alone', async function () {
+    const server = (await storedFlows()).find((candidate) => candidate.name === 'Browser Odoo');
+    assert.ok(server);
+    const flow = [
+      {
+        id: 'u_inject',
+        type: 'inject',
+        name: 'browser sync',
+        props: [{ p: 'payload', v: '[{"ref": "BROWSER-1", "name": "Browser one"}]', vt: 'json' }],
+        repeat: '',
+        once: false,
+        wires: [['u_upsert']],
+      },
+      { id: 'u_upsert', type: 'odoo-upsert', server: server.id, model: '', wires: [['u_debug']] },
+      {
+        id: 'u_debug',
+        type: 'debug',
+        name: 'browser upsert',
+        complete: 'payload[0].action',
+        wires: [],
+      },
+    ].map((entry, index) => ({ ...entry, x: 160 + index * 260, y: 860 }));
+    await importFlow(flow);
+    await page.mouse.click(500, 900);
+    await node(/^upsert$/).dblclick();
+    await settled();
+    assert.equal(await page.isChecked('#node-input-skipUnchanged'), true, 'on by default');
+    await typedInput('model').pressSequentially('res.partner');
+    await page.click('.form-row:has(#node-input-match) button:has(.fa-list-ul)');
+    await page.locator('.odoo-field[data-field="ref"]').click();
+    assert.equal(await typedInput('match').inputValue(), 'ref');
+    assert.equal(
+      await page.locator('.odoo-field[data-field="category_id"]').count(),
+      0,
+      'a to-many field cannot find a record',
+    );
+    await shot('upsert-match');
+    await page.click('#node-dialog-ok');
+    await trayClosed();
+    await deploy();
+    const stored = (await storedFlows()).find((entry) => entry.id === 'u_upsert');
+    assert.deepEqual(
+      [stored?.match, stored?.matchType, stored?.skipUnchanged],
+      ['ref', 'str', true],
+    );
+
+    await node('browser sync').locator('.red-ui-flow-node-button').click();
+    const first = await debugMessage('browser upsert');
+    assert.match(await first.innerText(), /"created"/);
+    await page
+      .locator('.red-ui-sidebar-header button:has(.fa-trash), #red-ui-sidebar-debug-clear')
+      .first()
+      .click();
+    await node('browser sync').locator('.red-ui-flow-node-button').click();
+    const second = await debugMessage('browser upsert');
+    assert.match(await second.innerText(), /"unchanged"/);
+    await shot('upsert-debug');
+  });
+
+  it('reads binary fields as Buffers when the read dialog says so', async function () {
+    // The read node of the minimal nodes (the demo flow has one with the same label).
+    await page.locator('g.red-ui-flow-node-group[id="minimal_1"]').dblclick();
+    await settled();
+    assert.equal(await page.inputValue('#node-input-binary'), 'base64', 'the default');
+    await page.selectOption('#node-input-binary', 'buffer');
+    await shot('read-binary');
+    await page.click('#node-dialog-ok');
+    await trayClosed();
+    await deploy();
+    const stored = (await storedFlows()).find((entry) => entry.id === 'minimal_1');
+    assert.deepEqual([stored?.type, stored?.binary], ['odoo-read', 'buffer']);
+  });
+
   it('imports every example in turn: no conflict, a tab named after each, all valid', async function () {
     const files = fs
       .readdirSync(examplesDir)
       .filter((file) => file.endsWith('.json'))
       .sort();
-    assert.equal(files.length, 10);
+    assert.equal(files.length, 13);
     await trayClosed();
     for (const file of files) {
       await page.click('#red-ui-header-button-sidemenu');

@@ -13,6 +13,7 @@ const ACTION_NODES = [
   'odoo-read',
   'odoo-create',
   'odoo-write',
+  'odoo-upsert',
   'odoo-delete',
   'odoo-execute',
 ];
@@ -161,7 +162,7 @@ describe('help and message catalogs', function () {
       );
       drawings.add(svg);
     }
-    assert.equal(drawings.size, 7, 'seven different drawings');
+    assert.equal(drawings.size, ACTION_NODES.length + 1, 'a drawing of its own for each node');
   });
 
   it("the watch node's palette label is not core's file-watch node's", function () {

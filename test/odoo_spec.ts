@@ -4,9 +4,12 @@
  * requests: every test makes what it needs under a name of its own and deletes it afterwards.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import type { OdooClient } from '../nodes/lib/client';
 import {
+  CORE,
   deploy,
   errorOf,
   helper,
@@ -298,6 +301,293 @@ describe(`the nodes against Odoo that keeps its data (${TRANSPORT})`, function (
       const read = await readOne('sale.order', order, ['order_line', 'state']);
       assert.equal((read.order_line as number[]).length, 2);
       assert.equal(read.state, 'draft');
+    });
+  });
+
+  describe('odoo-upsert', function () {
+    const upsert = (props: object = {}) =>
+      node('odoo-upsert', { match: 'ref', matchType: 'str', ...props });
+    type Outcome = { id: number; action: string; key: unknown };
+    const refsOf = async (refs: string[]) =>
+      (await other.execute('res.partner', 'search_read', [[['ref', 'in', refs]]], {
+        fields: ['ref', 'name', 'write_date'],
+        context: { active_test: false },
+      })) as Array<{ id: number; ref: string; name: string; write_date: string }>;
+
+    it('by a field: creates the new, updates the changed, leaves the unchanged unwritten', async function () {
+      const kept = await make('res.partner', { name: `${run} kept`, ref: `${run}-K1` });
+      const changing = await make('res.partner', { name: `${run} old`, ref: `${run}-K2` });
+      const [before] = await refsOf([`${run}-K1`]);
+      const flow = await deploy(server, [upsert()]);
+      // write_date has second precision: a write in the same second would not show.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const outcomes = payloadOf(
+        await flow.run({
+          payload: [
+            { ref: `${run}-K1`, name: `${run} kept` },
+            { ref: `${run}-N1`, name: `${run} new` },
+            { ref: `${run}-K2`, name: `${run} renamed` },
+          ],
+        }),
+      ) as Outcome[];
+      made(
+        'res.partner',
+        outcomes.filter((entry) => entry.action === 'created').map((entry) => entry.id),
+      );
+      assert.deepEqual(
+        outcomes.map(({ action, key }) => [action, key]),
+        [
+          ['unchanged', `${run}-K1`],
+          ['created', `${run}-N1`],
+          ['updated', `${run}-K2`],
+        ],
+      );
+      assert.deepEqual([outcomes[0].id, outcomes[2].id], [kept, changing]);
+      const rows = await refsOf([`${run}-K1`, `${run}-N1`, `${run}-K2`]);
+      assert.equal(rows.length, 3, 'nothing duplicated');
+      assert.equal(rows.find((row) => row.id === kept)!.write_date, before.write_date);
+      assert.equal(rows.find((row) => row.id === changing)!.name, `${run} renamed`);
+      const again = payloadOf(
+        await flow.run({ payload: [{ ref: `${run}-N1`, name: `${run} new` }] }),
+      ) as Outcome[];
+      assert.deepEqual(again, [{ id: outcomes[1].id, action: 'unchanged', key: `${run}-N1` }]);
+    });
+
+    it('by External ID: registers the IDs of new records and finds them by it next time', async function () {
+      const module = `nrtest_${run.toLowerCase()}`;
+      const tag = await make('res.partner.category', { name: `${run} upsert tag` });
+      const flow = await deploy(server, [upsert({ match: 'externalId' })]);
+      const payload = [
+        { externalId: `${module}.one`, name: `${run} one`, category_id: [[6, 0, [tag]]] },
+        { externalId: `${module}.two`, name: `${run} two` },
+      ];
+      const first = payloadOf(await flow.run({ payload })) as Outcome[];
+      made(
+        'res.partner',
+        first.map((entry) => entry.id),
+      );
+      assert.deepEqual(
+        first.map((entry) => entry.action),
+        ['created', 'created'],
+      );
+      const references = await Promise.all(
+        ['one', 'two'].map((name) =>
+          other.execute('ir.model.data', 'check_object_reference', [module, name], {}),
+        ),
+      );
+      assert.deepEqual(references, [
+        ['res.partner', first[0].id],
+        ['res.partner', first[1].id],
+      ]);
+      payload[1].name = `${run} two, renamed`;
+      const second = payloadOf(await flow.run({ payload })) as Outcome[];
+      assert.deepEqual(
+        second.map(({ id, action, key }) => [id, action, key]),
+        [
+          [first[0].id, 'unchanged', `${module}.one`],
+          [first[1].id, 'updated', `${module}.two`],
+        ],
+      );
+      const refused = errorOf(
+        await flow.run({ payload: [{ externalId: `base.${module}`, name: 'x' }] }),
+      );
+      assert.equal(refused.code, 'ODOO_INVALID_INPUT');
+      assert.match(refused.message, /installed module "base"/);
+    });
+
+    it('two messages with the same new key at once create one record', async function () {
+      const flow = await deploy(server, [upsert(), upsert()]);
+      const payload = [{ ref: `${run}-RACE`, name: `${run} race` }];
+      const outcomes = await Promise.all([
+        flow.run({ payload }),
+        flow.run({ payload }),
+        flow.run({ payload }, 'n2'),
+        flow.run({ payload }, 'n2'),
+      ]);
+      const rows = await refsOf([`${run}-RACE`]);
+      made(
+        'res.partner',
+        rows.map((row) => row.id),
+      );
+      assert.equal(rows.length, 1);
+      const actions = outcomes.map((outcome) => (payloadOf(outcome) as Outcome[])[0]);
+      assert.deepEqual(
+        actions.map((entry) => entry.id),
+        [rows[0].id, rows[0].id, rows[0].id, rows[0].id],
+      );
+      assert.equal(actions.filter((entry) => entry.action === 'created').length, 1);
+    });
+
+    it('a user without rights on External IDs is told which group they need', async function () {
+      if (!target.demo) this.skip();
+      const flow = await deploy(
+        { ...server, login: target.demo.login, apiKey: target.demo.apiKey },
+        [upsert({ match: 'externalId' }), upsert()],
+      );
+      const error = errorOf(
+        await flow.run({ payload: [{ externalId: `nrtest.${run}`, name: `${run} demo` }] }),
+      );
+      assert.equal(error.code, 'ODOO_ACCESS_ERROR');
+      assert.match(error.message, /matching by externalId reads and creates External IDs/);
+      assert.match(error.message, /Access Rights/);
+      const byField = payloadOf(
+        await flow.run({ payload: [{ ref: `${run}-DEMO`, name: `${run} demo` }] }, 'n2'),
+      ) as Outcome[];
+      made(
+        'res.partner',
+        byField.map((entry) => entry.id),
+      );
+      assert.equal(byField[0].action, 'created');
+    });
+  });
+
+  describe('files', function () {
+    it('an attachment round trip: Buffer in, Buffer out, posted in the chatter', async function () {
+      const partner = await make('res.partner', { name: `${run} with a file` });
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+      const flow = await deploy(server, [
+        node('odoo-create', { model: 'ir.attachment' }),
+        node('odoo-read', {
+          model: 'ir.attachment',
+          fields: '["datas", "res_model", "res_id", "file_size"]',
+          fieldsType: 'json',
+          binary: 'buffer',
+        }),
+        node('odoo-search', {
+          model: 'ir.attachment',
+          domain: `[["res_model", "=", "res.partner"], ["res_id", "=", ${partner}]]`,
+          domainType: 'json',
+          fields: '["name", "datas"]',
+          fieldsType: 'json',
+          binary: 'buffer',
+        }),
+        node('odoo-execute', {
+          method: 'message_post',
+          methodType: 'str',
+          args: 'args',
+          argsType: 'msg',
+          kwargs: 'kwargs',
+          kwargsType: 'msg',
+        }),
+        node('odoo-read', { model: 'ir.attachment', fields: '["datas"]', fieldsType: 'json' }),
+      ]);
+      const attachment = payloadOf(
+        await flow.run({
+          payload: { name: `${run}.bin`, datas: bytes, res_model: 'res.partner', res_id: partner },
+        }),
+      ) as number;
+      made('ir.attachment', attachment);
+      const [read] = payloadOf(await flow.run({ payload: attachment }, 'n2')) as Array<
+        Record<string, unknown>
+      >;
+      assert.ok(Buffer.isBuffer(read.datas));
+      assert.ok(bytes.equals(read.datas as Buffer), 'the same 256 bytes');
+      assert.deepEqual(
+        [read.res_model, read.res_id, read.file_size],
+        ['res.partner', partner, 256],
+      );
+      const found = payloadOf(await flow.run({}, 'n3')) as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        found.map((row) => row.id),
+        [attachment],
+      );
+      assert.ok(bytes.equals(found[0].datas as Buffer));
+      const posted = payloadOf(
+        await flow.run(
+          {
+            args: [[partner]],
+            kwargs: { body: `${run} file attached`, attachment_ids: [attachment] },
+          },
+          'n4',
+        ),
+      );
+      const message = [posted].flat()[0] as number;
+      const [row] = (await other.execute('mail.message', 'read', [[message]], {
+        fields: ['attachment_ids', 'model', 'res_id'],
+      })) as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        [row.attachment_ids, row.model, row.res_id],
+        [[attachment], 'res.partner', partner],
+      );
+      const [base64] = payloadOf(await flow.run({ payload: attachment }, 'n5')) as Array<
+        Record<string, unknown>
+      >;
+      assert.equal(base64.datas, bytes.toString('base64'), 'base64 stays the default');
+    });
+  });
+
+  describe('the file examples (12 upload, 13 download)', function () {
+    it('attach uploaded files to a contact, post them in its chatter, list and download them', async function () {
+      const partner = await make('res.partner', { name: `${run} example files` });
+      const examples = path.join(__dirname, '..', '..', 'examples');
+      const flow = ['12 Upload files to a contact.json', '13 Download the files of a contact.json']
+        .flatMap(
+          (file) =>
+            JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')) as Record<
+              string,
+              unknown
+            >[],
+        )
+        .map((entry) =>
+          entry.type === 'odoo-config'
+            ? {
+                ...entry,
+                url: target.url,
+                db: target.db,
+                username: target.login,
+                transport: TRANSPORT,
+              }
+            : entry,
+        );
+      let app: unknown;
+      const captureApp = (RED: never) => (app = (RED as { httpNode: unknown }).httpNode);
+      await helper.load([...ODOO_NODES, ...CORE, captureApp], flow, {
+        ex12_server: { apiKey: target.apiKey },
+        ex13_server: { apiKey: target.apiKey },
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const http = (require('supertest') as (app: unknown) => ReturnType<typeof helper.request>)(
+        app,
+      );
+      // Odoo sniffs the type of a file sent as application/octet-stream: these bytes look like nothing.
+      const bytes = Buffer.from(Array.from({ length: 300 }, (_, index) => (index * 7 + 200) % 256));
+      const uploaded = await http
+        .post(`/odoo/partners/${partner}/files`)
+        .attach('file', bytes, `${run} data.bin`)
+        .attach('file', PIXEL, `${run} pixel.png`);
+      assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
+      const { attachments, message } = uploaded.body as { attachments: number[]; message: number };
+      made('ir.attachment', attachments);
+      const [posted] = (await other.execute('mail.message', 'read', [[message]], {
+        fields: ['attachment_ids', 'model', 'res_id'],
+      })) as Array<{ attachment_ids: number[]; model: string; res_id: number }>;
+      assert.deepEqual(
+        [[...posted.attachment_ids].sort(), posted.model, posted.res_id],
+        [[...attachments].sort(), 'res.partner', partner],
+      );
+      const listed = await http.get(`/odoo/partners/${partner}/files`);
+      assert.deepEqual(
+        (listed.body as Array<{ id: number; name: string; mimetype: string; size: number }>).map(
+          ({ id, name, mimetype, size }) => [id, name, mimetype, size],
+        ),
+        [
+          [attachments[0], `${run} data.bin`, 'application/octet-stream', 300],
+          [attachments[1], `${run} pixel.png`, 'image/png', PIXEL.length],
+        ],
+      );
+      const file = await http
+        .get(`/odoo/attachments/${attachments[0]}`)
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      assert.equal(file.status, 200);
+      assert.ok(bytes.equals(file.body as Buffer), 'the uploaded bytes come back');
+      assert.equal(file.headers['content-type'], 'application/octet-stream');
+      const missing = await http.post('/odoo/partners/2147483000/files').attach('file', bytes, 'x');
+      assert.equal(missing.status, 404);
     });
   });
 

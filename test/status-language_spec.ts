@@ -57,11 +57,18 @@ describe('status texts in the runtime language, singular and plural', function (
       domainType: 'json',
     }),
     ...search('none', 120, { domain: '[["name", "=", "nobody at all"]]', domainType: 'json' }),
+    ...search('sync', 160, {
+      type: 'odoo-upsert',
+      match: 'name',
+      matchType: 'str',
+      values: '[{"name": "YourCompany"}, {"name": "New A"}, {"name": "New B"}]',
+      valuesType: 'json',
+    }),
     {
       id: 'seen',
       type: 'status',
       z: 'tab',
-      scope: ['one', 'some', 'none'],
+      scope: ['one', 'some', 'none', 'sync'],
       x: 100,
       y: 200,
       wires: [['keep']],
@@ -99,18 +106,36 @@ describe('status texts in the runtime language, singular and plural', function (
   ];
 
   for (const [lang, expected] of [
-    ['en-US', { one: '1 record · xmlrpc', some: '3 ids · xmlrpc', none: '0 records · xmlrpc' }],
-    ['de', { one: '1 Datensatz · xmlrpc', some: '3 IDs · xmlrpc', none: '0 Datensätze · xmlrpc' }],
+    [
+      'en-US',
+      {
+        one: '1 record · xmlrpc',
+        some: '3 ids · xmlrpc',
+        none: '0 records · xmlrpc',
+        sync: '2 new · 1 unchanged · xmlrpc',
+      },
+    ],
+    [
+      'de',
+      {
+        one: '1 Datensatz · xmlrpc',
+        some: '3 IDs · xmlrpc',
+        none: '0 Datensätze · xmlrpc',
+        sync: '2 neu · 1 unverändert · xmlrpc',
+      },
+    ],
     [
       'fr',
       {
         one: '1 enregistrement · xmlrpc',
         some: '3 ids · xmlrpc',
         none: '0 enregistrement · xmlrpc',
+        sync: '2 nouveaux · 1 inchangé · xmlrpc',
       },
     ],
   ] as const) {
     it(`${lang}: ${Object.values(expected).join(', ')}`, async function () {
+      odoo.reset();
       const server = { ...flows[1], url: odoo.url, db: odoo.db };
       let nodeRed: RunningNodeRed | undefined;
       try {
@@ -123,7 +148,7 @@ describe('status texts in the runtime language, singular and plural', function (
         const statuses = await waitFor(async () => {
           const seen = (await (await fetch(url)).json()) as Record<string, string>;
           return Object.keys(expected).every((id) => seen[id]?.includes(' · ')) ? seen : undefined;
-        }, 'the three searches to finish');
+        }, 'the searches and the upsert to finish');
         assert.deepEqual(statuses, expected);
       } finally {
         await nodeRed?.stop();

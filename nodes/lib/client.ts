@@ -2,15 +2,20 @@ import type { MethodSignature } from './api-doc';
 import { createInBatches } from './batching';
 import type { CallGroup } from './calls';
 import { ConnectionInfo, ConnectionOptions, ConnectionState, OdooConnection } from './connection';
-import type { Translate } from './messages';
+import { describeValue, Translate } from './messages';
 import { readPages, SearchPage } from './paging';
+import { kwargsOf } from './objects';
 import { isPlainObject, ParamChecker } from './params';
 import type { ServerVersion, TransportName } from './transport';
+import { DEFAULT_UPSERT_BATCH, upsert, UpsertOutcome } from './upsert';
 
 export type OdooClientOptions = ConnectionOptions;
 export type { ConnectionInfo, ConnectionState };
 
 export type SearchReturns = 'records' | 'ids' | 'count';
+
+/** How binary fields come back: Odoo's base64 text, or Node.js Buffers. */
+export type BinaryForm = 'base64' | 'buffer';
 
 export interface SearchParams {
   model: unknown;
@@ -21,6 +26,8 @@ export interface SearchParams {
   order?: unknown;
   context?: unknown;
   returns?: unknown;
+  /** `base64` (default) or `buffer`. */
+  binary?: unknown;
 }
 
 export interface PagingOptions {
@@ -35,6 +42,8 @@ export interface ReadParams {
   ids: unknown;
   fields?: unknown;
   context?: unknown;
+  /** `base64` (default) or `buffer`. */
+  binary?: unknown;
 }
 
 export interface CreateParams {
@@ -49,6 +58,22 @@ export interface BatchOptions {
   /** Called after each batch with the records created so far. */
   onProgress?: (created: number, total: number) => void;
 }
+
+export interface UpsertParams extends CreateParams {
+  /** A field name, a list of them (or a comma-separated string), or `externalId`. */
+  match: unknown;
+}
+
+export interface UpsertOptions {
+  /** Records per lookup and `create` (default 500); 0 does the whole list at once. */
+  batchSize?: unknown;
+  /** Leave records whose stored values equal the given ones unwritten (default true). */
+  skipUnchanged?: unknown;
+  /** Called after each batch with the records done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type { UpsertOutcome };
 
 export interface WriteParams extends CreateParams {
   ids: unknown;
@@ -192,14 +217,66 @@ export class OdooClient {
       context: this.check.context(params.context),
       pageSize: this.check.pageSize(options.pageSize),
     };
-    yield* readPages(query, (method, args, kwargs) => this.execute(model, method, args, kwargs));
+    const binary = this.check.binary(params.binary);
+    const pages = readPages(query, (method, args, kwargs) =>
+      this.execute(model, method, args, kwargs),
+    );
+    for await (const page of pages) {
+      yield query.records && binary === 'buffer'
+        ? { ...page, rows: await this.binaryAsBuffers(model, page.rows) }
+        : page;
+    }
   }
 
   async read(params: ReadParams): Promise<unknown> {
     const model = this.check.model(params.model);
     const ids = this.check.ids(params.ids);
     const kwargs = this.kwargs({ fields: this.check.fields(params.fields) }, params.context);
-    return this.execute(model, 'read', [ids], kwargs);
+    const binary = this.check.binary(params.binary);
+    const rows = (await this.execute(model, 'read', [ids], kwargs)) as unknown[];
+    return binary === 'buffer' ? this.binaryAsBuffers(model, rows) : rows;
+  }
+
+  /**
+   * Creates the records that are new and updates the others, found by `match`; see upsert.ts.
+   * Resolves to `{ id, action, key }` per object, in order (one for one object).
+   */
+  async upsert(
+    params: UpsertParams,
+    options: UpsertOptions = {},
+  ): Promise<UpsertOutcome | UpsertOutcome[]> {
+    const model = this.check.model(params.model);
+    const values = params.values;
+    if (!isPlainObject(values) && !(Array.isArray(values) && values.every(isPlainObject)))
+      this.check.fail('invalid-create-values', { value: describeValue(values) });
+    const match = this.check.match(params.match);
+    const context = this.check.context(params.context);
+    const batchSize =
+      options.batchSize === undefined || options.batchSize === ''
+        ? DEFAULT_UPSERT_BATCH
+        : this.check.batchSize(options.batchSize);
+    const records = Array.isArray(values) ? values : [values];
+    if (records.length === 0) return [];
+    const outcomes = await upsert(
+      {
+        model,
+        records,
+        match,
+        context,
+        batchSize,
+        skipUnchanged: options.skipUnchanged !== false && options.skipUnchanged !== 'false',
+        onProgress: options.onProgress,
+      },
+      {
+        execute: (on, method, args, kwargs) => this.execute(on, method, args, kwargs),
+        fieldsOf: (on) => this.connection.fieldsOf(on, this.calls),
+        locks: this.connection.keyLocks,
+        parallel: this.connection.concurrency,
+        check: this.check,
+        translate: this.translate,
+      },
+    );
+    return Array.isArray(values) ? outcomes : outcomes[0];
   }
 
   /** One record (an object) or many (an array); with a batch size, many go in batches. */
@@ -245,13 +322,20 @@ export class OdooClient {
     this.connection.close();
   }
 
-  private kwargs(named: Record<string, unknown>, context: unknown): Record<string, unknown> {
-    const kwargs: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(named)) {
-      if (value !== undefined) kwargs[name] = value;
+  /** The rows with the model's binary fields as Buffers (false stays false). */
+  private async binaryAsBuffers(model: string, rows: unknown[]): Promise<unknown[]> {
+    const fields = await this.connection.fieldsOf(model, this.calls);
+    const binary = [...fields].filter(([, field]) => field.type === 'binary').map(([name]) => name);
+    for (const row of rows as Record<string, unknown>[]) {
+      for (const name of binary) {
+        const value = row[name];
+        if (typeof value === 'string') row[name] = Buffer.from(value, 'base64');
+      }
     }
-    const checked = this.check.context(context);
-    if (checked) kwargs.context = checked;
-    return kwargs;
+    return rows;
+  }
+
+  private kwargs(named: Record<string, unknown>, context: unknown): Record<string, unknown> {
+    return kwargsOf({ ...named, context: this.check.context(context) });
   }
 }

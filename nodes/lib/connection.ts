@@ -1,6 +1,7 @@
 import { ApiDoc, MethodSignature } from './api-doc';
 import { CallGroup, StopSignal } from './calls';
 import { isOdooError, OdooError } from './errors';
+import { KeyLocks } from './key-locks';
 import { DEFAULT_TIMEOUT_MS, HttpEndpoint, ProxySettings, TlsSettings } from './http';
 import { FIRST_JSON2_MAJOR, majorVersion } from './json2-transport';
 import { Limiter } from './limiter';
@@ -83,6 +84,19 @@ const UNREACHABLE = new Set([
   'ENETUNREACH',
 ]);
 
+/** A field as `fields_get` describes it: what the client needs to check and convert values. */
+export interface FieldInfo {
+  type: string;
+  /** The comodel of a relational field. */
+  relation?: string;
+  /** A float field's precision, when it has one. */
+  digits?: [number, number];
+  searchable: boolean;
+}
+
+/** How long a model's fields are kept: a module installed meanwhile shows after this. */
+const FIELDS_TTL_MS = 10 * 60_000;
+
 interface Session {
   /** Resolves to the logged-in uid; a failed login is not kept (but see LOGIN_PAUSE_MS). */
   uid: Promise<number>;
@@ -116,6 +130,12 @@ export class OdooConnection {
   private knownVersion: ServerVersion | undefined;
   private current: ConnectionState | undefined;
   private stateListener: ((state: ConnectionState) => void) | undefined;
+  private readonly fieldCache = new Map<
+    string,
+    { expires: number; fields: Promise<Map<string, FieldInfo>> }
+  >();
+  /** Upserts hold their keys here, so two messages never create the same record twice. */
+  readonly keyLocks = new KeyLocks();
 
   constructor(readonly options: ConnectionOptions) {
     this.translate = options.translate ?? englishMessage;
@@ -123,7 +143,7 @@ export class OdooConnection {
     this.retries = options.retries ?? DEFAULT_RETRIES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.limiter = new Limiter({
-      limit: options.concurrency ?? DEFAULT_CONCURRENCY,
+      limit: this.concurrency,
       maxWaitMs: this.timeoutMs,
       waitedTooLong: (waitedMs) =>
         new OdooError(
@@ -197,6 +217,11 @@ export class OdooConnection {
   }
 
   /** The smaller of the timeout and 10 s. */
+  /** How many calls run at once. */
+  get concurrency(): number {
+    return this.options.concurrency ?? DEFAULT_CONCURRENCY;
+  }
+
   get writeGraceMs(): number {
     return Math.min(this.timeoutMs, MAX_WRITE_GRACE_MS);
   }
@@ -264,6 +289,33 @@ export class OdooConnection {
       apiDoc.model(db, apiKey, model, this.shared),
     );
     return doc && doc !== 'refused' ? doc.methods : undefined;
+  }
+
+  /** A model's fields (`fields_get`), asked once per model and kept for ten minutes. */
+  fieldsOf(model: string, group: CallGroup): Promise<Map<string, FieldInfo>> {
+    const cached = this.fieldCache.get(model);
+    if (cached && cached.expires > performance.now()) return cached.fields;
+    const fields = this.execute(
+      model,
+      'fields_get',
+      [],
+      { attributes: ['type', 'relation', 'digits', 'searchable'] },
+      group,
+    ).then((answer) => {
+      const described = new Map<string, FieldInfo>();
+      for (const [name, field] of Object.entries(answer as Record<string, FieldInfo>)) {
+        described.set(name, {
+          type: field.type,
+          relation: field.relation,
+          digits: Array.isArray(field.digits) ? field.digits : undefined,
+          searchable: field.searchable !== false,
+        });
+      }
+      return described;
+    });
+    this.fieldCache.set(model, { expires: performance.now() + FIELDS_TTL_MS, fields });
+    fields.catch(() => this.fieldCache.delete(model));
+    return fields;
   }
 
   async listDatabases(): Promise<string[]> {

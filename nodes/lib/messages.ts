@@ -25,6 +25,29 @@ export const MESSAGES = {
   'invalid-batch-size':
     'batchSize must be a whole number: 0 for one call, or the records per call such as 500 (got __value__)',
   'invalid-split': 'split must be "none", "page" or "record" (got __value__)',
+  'invalid-match':
+    'match must be a field name such as "email", a list of fields such as ["company_id", "ref"], or "externalId" (got __value__)',
+  'invalid-binary': 'binary must be "base64" or "buffer" (got __value__)',
+  'upsert-unknown-field':
+    '__model__ has no field "__name__" (named in __where__); nothing was sent',
+  'upsert-unmatchable':
+    'the __type__ field "__name__" cannot find a record: match by a stored char, integer, selection, date or many2one field',
+  'upsert-no-key':
+    'record __index__ has no usable __name__ (got __value__), which match needs to find its record; nothing was sent',
+  'invalid-external-id':
+    'record __index__ needs externalId, a text such as "shop.customer_42" (got __value__); nothing was sent',
+  'upsert-same-key':
+    'records __first__ and __second__ have the same key __key__: each key may appear once per message; nothing was sent',
+  'upsert-ambiguous':
+    '__count__ __model__ records have the key __key__ (ids __ids__): a key must name one record, so nothing of this batch was written',
+  'upsert-wrong-model':
+    'the External ID __key__ names a __other__ record, not __model__: nothing of this batch was written',
+  'upsert-xmlid-rights':
+    'matching by externalId reads and creates External IDs (ir.model.data), which Odoo allows only to the group it names: __reason__ Give this user that group (Settings → Users), or match by a field such as "ref" instead',
+  'upsert-installed-module':
+    'the new External ID __key__ would belong to the installed module "__module__", which deletes records of its IDs that its own data does not define when it is updated: use a prefix of your own such as "shop.", or none (Odoo\'s import prefix __import__); nothing was written',
+  'upsert-failed':
+    'before this, __created__ created and __updated__ updated (their ids are in msg.error.cause.createdIds and msg.error.cause.updatedIds); nothing else was written',
   'batch-failed':
     'batch __batch__ of __batches__ failed; the __created__ records before it were created (their ids are in msg.error.cause.createdIds) and no later batch was sent',
   'sent-before-failure':

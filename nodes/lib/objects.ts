@@ -11,3 +11,12 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
     target[key] = value;
   }
 }
+
+/** Keyword arguments without the ones left undefined (Odoo would read them as None). */
+export function kwargsOf(named: Record<string, unknown>): Record<string, unknown> {
+  const kwargs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(named)) {
+    if (value !== undefined) kwargs[name] = value;
+  }
+  return kwargs;
+}

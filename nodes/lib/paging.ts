@@ -1,3 +1,5 @@
+import { kwargsOf } from './objects';
+
 /**
  * Reading a search result page by page, never asking Odoo for more than `pageSize` rows per call,
  * with a scheme that neither skips nor repeats a record when others are added or removed during
@@ -211,12 +213,4 @@ async function* idSnapshotBatches(query: PagedQuery, call: ModelCall): AsyncGene
     const rows = ids.slice(index, index + query.pageSize);
     yield { rows, complete: index + query.pageSize >= ids.length, expected: ids.length };
   }
-}
-
-function kwargsOf(named: Record<string, unknown>): Record<string, unknown> {
-  const kwargs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(named)) {
-    if (value !== undefined) kwargs[name] = value;
-  }
-  return kwargs;
 }

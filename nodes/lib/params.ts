@@ -1,6 +1,8 @@
 import { OdooError } from './errors';
 import { describeValue, englishMessage, MessageKey, MessageParams, Translate } from './messages';
+import type { BinaryForm } from './client';
 import { setOwn } from './objects';
+import type { MatchRule } from './upsert';
 
 export const DEFAULT_PAGE_SIZE = 1000;
 
@@ -84,6 +86,24 @@ export class ParamChecker {
       return this.invalid(key, value);
     }
     return number;
+  }
+
+  /** How an upsert finds records: `externalId`, a field, or fields (a list or "a, b"). */
+  match(value: unknown): MatchRule {
+    if (typeof value === 'string' && value.trim() === 'externalId') return { externalId: true };
+    const names = typeof value === 'string' ? value.split(',') : value;
+    const valid =
+      Array.isArray(names) &&
+      names.length > 0 &&
+      names.every((name) => typeof name === 'string' && name.trim() !== '');
+    if (!valid) return this.invalid('invalid-match', value);
+    return { fields: [...new Set(names.map((name: string) => name.trim()))] };
+  }
+
+  binary(value: unknown): BinaryForm {
+    if (value === undefined || value === '' || value === 'base64') return 'base64';
+    if (value === 'buffer') return 'buffer';
+    return this.invalid('invalid-binary', value);
   }
 
   order(value: unknown): string | undefined {

@@ -17,11 +17,13 @@ const LOOK = {
 
 export type StatusKind = keyof typeof LOOK;
 
-/** A status text: a key of the shared catalog's `status` section and its parameters. */
-export interface StatusText {
-  key: string;
-  params?: Record<string, string | number>;
-}
+/**
+ * A status text: a key of the shared catalog's `status` section and its parameters, or several
+ * such texts shown together (`3 new · 5 updated`).
+ */
+export type StatusText =
+  | { key: string; params?: Record<string, string | number> }
+  | { parts: Array<{ key: string; params: Record<string, string | number> }> };
 
 /** Statuses are shown at most this often; the latest one always shows once the time is up. */
 const STATUS_EVERY_MS = 250;
@@ -75,6 +77,12 @@ export class StatusBoard {
   }
 
   private render(kind: StatusKind, text?: StatusText, via?: string): NodeStatus {
+    if (text && 'parts' in text) {
+      const parts = text.parts.map(({ key, params }) =>
+        withParams(this.RED, sharedKey(`status.${key}`), params),
+      );
+      return { ...LOOK[kind], text: [...parts, ...(via ? [via] : [])].join(' · ') };
+    }
     const { key, params } = text ?? { key: kind };
     const qualified = sharedKey(`status.${key}`);
     if (!params && !via) return { ...LOOK[kind], text: qualified };

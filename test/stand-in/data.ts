@@ -20,6 +20,7 @@ export type FieldType =
   | 'selection'
   | 'binary'
   | 'many2one'
+  | 'many2one_reference'
   | 'one2many'
   | 'many2many';
 
@@ -68,7 +69,7 @@ export interface ModelSpec {
   recName?: string;
   fields: FieldSpec[];
   /** Operations that only administrators may perform, with the groups Odoo names in its AccessError. */
-  restricted?: Partial<Record<Operation, string[]>>;
+  restricted?: Partial<Record<Operation, AccessGroup[]>>;
   /** Models with chatter (mail.thread): message_post and message_ids. */
   mailThread?: boolean;
   parentField?: string;
@@ -495,7 +496,14 @@ function partnerFields(): FieldSpec[] {
   ];
 }
 
-const ADMIN_SETTINGS = ['Administration/Settings'];
+/**
+ * Groups Odoo names in an AccessError, resolved per version by the ORM: Odoo 19 renamed them
+ * ("Administration/Settings" became "Role / Administrator", "Administration/Access Rights"
+ * became "Access Rights").
+ */
+export type AccessGroup = 'settings' | 'access-rights' | 'internal';
+const ADMIN_SETTINGS: AccessGroup[] = ['settings'];
+const ACCESS_RIGHTS: AccessGroup[] = ['access-rights'];
 
 export const MODEL_SPECS: ModelSpec[] = [
   {
@@ -578,7 +586,6 @@ export const MODEL_SPECS: ModelSpec[] = [
       field('code', 'char', 'State Code', { required: true }),
       ...magicFields(),
     ],
-    restricted: { write: ADMIN_SETTINGS, create: ADMIN_SETTINGS, unlink: ADMIN_SETTINGS },
   },
   {
     name: 'res.users',
@@ -618,9 +625,9 @@ export const MODEL_SPECS: ModelSpec[] = [
       ...magicFields(),
     ],
     restricted: {
-      write: ['Administration/Access Rights'],
-      create: ['Administration/Access Rights'],
-      unlink: ['Administration/Access Rights'],
+      write: ACCESS_RIGHTS,
+      create: ACCESS_RIGHTS,
+      unlink: ACCESS_RIGHTS,
     },
   },
   {
@@ -753,7 +760,7 @@ export const MODEL_SPECS: ModelSpec[] = [
       }),
       ...magicFields(),
     ],
-    restricted: { write: ADMIN_SETTINGS, create: ADMIN_SETTINGS, unlink: ADMIN_SETTINGS },
+    restricted: { write: ACCESS_RIGHTS, create: ACCESS_RIGHTS, unlink: ACCESS_RIGHTS },
   },
   {
     name: 'ir.config_parameter',
@@ -801,6 +808,91 @@ export const MODEL_SPECS: ModelSpec[] = [
       field('author_id', 'many2one', 'Author', { relation: 'res.partner', ondelete: 'set null' }),
       field('email_from', 'char', 'From'),
       field('partner_ids', 'many2many', 'Recipients', { relation: 'res.partner' }),
+      field('attachment_ids', 'many2many', 'Attachments', { relation: 'ir.attachment' }),
+      ...magicFields(),
+    ],
+  },
+  {
+    name: 'ir.model.data',
+    description: 'Model Data',
+    className: 'IrModelData',
+    order: 'module, model, name',
+    recName: 'complete_name',
+    fields: [
+      field('name', 'char', 'External Identifier', {
+        required: true,
+        help: 'External Key/Identifier that can be used for data integration with third-party systems',
+      }),
+      computed('complete_name', 'char', 'Complete ID', 'xmlid_complete_name'),
+      field('model', 'char', 'Model Name', { required: true }),
+      field('module', 'char', 'Module', { required: true, default: '' }),
+      field('res_id', 'many2one_reference', 'Record ID', {
+        help: 'ID of the target record in the database',
+      }),
+      field('noupdate', 'boolean', 'Non Updatable', { default: false }),
+      ...magicFields(),
+    ],
+    restricted: {
+      read: ACCESS_RIGHTS,
+      write: ACCESS_RIGHTS,
+      create: ACCESS_RIGHTS,
+      unlink: ACCESS_RIGHTS,
+    },
+  },
+  {
+    name: 'ir.module.module',
+    description: 'Module',
+    className: 'IrModuleModule',
+    order: 'name',
+    recName: 'shortdesc',
+    fields: [
+      field('name', 'char', 'Technical Name', { required: true }),
+      field('shortdesc', 'char', 'Module Name'),
+      field('state', 'selection', 'Status', {
+        default: 'uninstallable',
+        selection: [
+          ['uninstallable', 'Uninstallable'],
+          ['uninstalled', 'Not Installed'],
+          ['installed', 'Installed'],
+          ['to upgrade', 'To be upgraded'],
+          ['to remove', 'To be removed'],
+          ['to install', 'To be installed'],
+        ],
+      }),
+      ...magicFields(),
+    ],
+    restricted: { write: ADMIN_SETTINGS, create: ADMIN_SETTINGS, unlink: ADMIN_SETTINGS },
+  },
+  {
+    name: 'ir.attachment',
+    description: 'Attachment',
+    className: 'IrAttachment',
+    order: 'id desc',
+    fields: [
+      field('name', 'char', 'Name', { required: true }),
+      field('description', 'text', 'Description'),
+      field('res_model', 'char', 'Resource Model', {
+        help: 'The database object this attachment will be attached to.',
+      }),
+      field('res_field', 'char', 'Resource Field'),
+      field('res_id', 'many2one_reference', 'Resource ID', {
+        default: 0,
+        help: 'The record id this is attached to.',
+      }),
+      field('type', 'selection', 'Type', {
+        required: true,
+        default: 'binary',
+        selection: [
+          ['url', 'URL'],
+          ['binary', 'File'],
+        ],
+      }),
+      field('url', 'char', 'Url'),
+      field('public', 'boolean', 'Is public document', { default: false }),
+      field('datas', 'binary', 'File Content (base64)'),
+      field('mimetype', 'char', 'Mime Type'),
+      computed('file_size', 'integer', 'File Size', 'attachment_size'),
+      computed('checksum', 'char', 'Checksum/SHA1', 'attachment_checksum'),
       ...magicFields(),
     ],
   },
@@ -1481,6 +1573,37 @@ function productDisplayName(id: number): string {
   return `${code ? `[${code}] ` : ''}${name}${values ? ` (${values})` : ''}`;
 }
 
+/** Modules of the demo databases (the real ones have some fifty). */
+const MODULES: Array<[name: string, title: string, state: string]> = [
+  ['base', 'Base', 'installed'],
+  ['web', 'Web', 'installed'],
+  ['bus', 'IM Bus', 'installed'],
+  ['mail', 'Discuss', 'installed'],
+  ['contacts', 'Contacts', 'installed'],
+  ['product', 'Products & Pricelists', 'installed'],
+  ['uom', 'Units of measure', 'installed'],
+  ['sale', 'Sales', 'installed'],
+  ['sale_management', 'Sales', 'installed'],
+  ['account', 'Invoicing', 'installed'],
+  ['crm', 'CRM', 'uninstalled'],
+  ['stock', 'Inventory', 'uninstalled'],
+];
+
+/** A few of the External IDs that Odoo's base module and demo data give these records. */
+const EXTERNAL_IDS: Array<[module: string, name: string, model: string, resId: number]> = [
+  ['base', 'main_partner', 'res.partner', 1],
+  ['base', 'partner_root', 'res.partner', 2],
+  ['base', 'partner_admin', 'res.partner', 3],
+  ['base', 'res_partner_1', 'res.partner', 9],
+  ['base', 'res_partner_2', 'res.partner', 10],
+  ['base', 'res_partner_3', 'res.partner', 11],
+  ['base', 'res_partner_12', 'res.partner', 14],
+  ['base', 'user_root', 'res.users', 1],
+  ['base', 'user_admin', 'res.users', 2],
+  ['base', 'be', 'res.country', BELGIUM],
+  ['base', 'us', 'res.country', US],
+];
+
 export interface DemoDatabase {
   rows: Record<string, Row[]>;
   nextIds: Record<string, number>;
@@ -1681,6 +1804,23 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
     ...log(0, 0),
   }));
   rows['mail.message'] = [];
+  rows['ir.attachment'] = [];
+  rows['ir.module.module'] = MODULES.map(([name, shortdesc, state], index) => ({
+    id: index + 1,
+    name,
+    shortdesc,
+    state,
+    ...log(0, 0),
+  }));
+  rows['ir.model.data'] = EXTERNAL_IDS.map(([module, name, model, resId], index) => ({
+    id: index + 1,
+    module,
+    name,
+    model,
+    res_id: resId,
+    noupdate: false,
+    ...log(0, 0),
+  }));
 
   return {
     rows,
@@ -1695,6 +1835,9 @@ export function demoDatabase(installedAt: Date): DemoDatabase {
       'product.template': 30,
       'product.product': 40,
       'ir.config_parameter': CONFIG_PARAMETERS.length + 1,
+      'ir.attachment': 1,
+      'ir.module.module': MODULES.length + 1,
+      'ir.model.data': EXTERNAL_IDS.length + 1,
     },
   };
 }

@@ -3,8 +3,9 @@
  * domains, ordering, read/write conversion, constraints, access rights and Python-style method
  * dispatch, with Odoo's error classes and wording.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import {
+  AccessGroup,
   ADMIN_API_KEY,
   DEMO_USERS,
   FieldSpec,
@@ -111,6 +112,7 @@ const FIELD_CLASSES: Record<string, string> = {
   selection: 'Selection',
   binary: 'Binary',
   many2one: 'Many2one',
+  many2one_reference: 'Many2oneReference',
   one2many: 'One2many',
   many2many: 'Many2many',
 };
@@ -131,7 +133,8 @@ export class Field {
     readonly spec: FieldSpec,
   ) {
     this.name = spec.name;
-    this.type = spec.type;
+    // A many2one_reference (ir.attachment.res_id) is an integer column that fields_get names otherwise.
+    this.type = spec.type === 'many2one_reference' ? 'integer' : spec.type;
     this.relational =
       spec.type === 'many2one' || spec.type === 'one2many' || spec.type === 'many2many';
     this.x2many = spec.type === 'one2many' || spec.type === 'many2many';
@@ -952,6 +955,13 @@ const COMPUTES: Record<string, Compute> = {
     }
     return ids;
   },
+  xmlid_complete_name: (_env, row) => (row.module ? `${text(row.module)}.` : '') + text(row.name),
+  attachment_size: (_env, row) =>
+    typeof row.datas === 'string' ? Buffer.from(row.datas, 'base64').length : 0,
+  attachment_checksum: (_env, row) =>
+    typeof row.datas === 'string'
+      ? createHash('sha1').update(Buffer.from(row.datas, 'base64')).digest('hex')
+      : null,
   message_record_name: (env, row) => {
     const target = typeof row.model === 'string' ? env.database.models.get(row.model) : undefined;
     return target && isInt(row.res_id) && target.rows.has(row.res_id)
@@ -2065,6 +2075,12 @@ const ACCESS_VERBS: Record<Operation, string> = {
   unlink: 'delete',
 };
 
+const GROUP_NAMES: Record<AccessGroup, [before19: string, from19: string]> = {
+  settings: ['Administration/Settings', 'Role / Administrator'],
+  'access-rights': ['Administration/Access Rights', 'Access Rights'],
+  internal: ['User types / Internal User', 'User types / Internal User'],
+};
+
 function checkAccess(env: Env, model: Model, operation: Operation, raiseException = true): boolean {
   const groups = env.database.groupsOf(env.uid);
   if (groups === 'admin') return true;
@@ -2074,13 +2090,14 @@ function checkAccess(env: Env, model: Model, operation: Operation, raiseExceptio
     groups !== 'internal' &&
     (operation !== 'read' || model.name !== 'res.partner')
   ) {
-    allowedFor = ['User types / Internal User'];
+    allowedFor = ['internal'];
   }
   if (!allowedFor) return true;
   if (!raiseException) return false;
+  const names = allowedFor.map((group) => GROUP_NAMES[group][env.database.major >= 19 ? 1 : 0]);
   throw new AccessError(
     `You are not allowed to ${ACCESS_VERBS[operation]} '${model.spec.description}' (${model.name}) records.\n\n` +
-      `This operation is allowed for the following groups:\n${allowedFor.map((group) => `\t- ${group}`).join('\n')}\n\n` +
+      `This operation is allowed for the following groups:\n${names.map((group) => `\t- ${group}`).join('\n')}\n\n` +
       'Contact your administrator to request access if necessary.',
   );
 }
@@ -2484,6 +2501,18 @@ function databaseChecks(
     'ir.config_parameter': ['key', 'Key must be unique.'],
     'product.product': ['barcode', 'A barcode can only be assigned to one product !'],
   };
+  if (
+    model.name === 'ir.model.data' &&
+    (touched('module') || touched('name')) &&
+    [...model.rows.values()].some(
+      (other) => other.id !== row.id && other.module === row.module && other.name === row.name,
+    )
+  ) {
+    throw new ValidationError(
+      'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
+        `DETAIL:  Key (module, name)=(${text(row.module)}, ${text(row.name)}) already exists.\n`,
+    );
+  }
   const uniqueRule = unique[model.name];
   if (uniqueRule && touched(uniqueRule[0]) && row[uniqueRule[0]] !== null) {
     for (const other of model.rows.values()) {
@@ -2607,6 +2636,7 @@ function createRecords(env: Env, model: Model, valsList: unknown[]): number[] {
         [FRAMES.orm('create', 'for key, val in vals.items():', 4651)],
       );
     }
+    if (model.name === 'ir.attachment') return adjustValues(env, model, withMimetype(vals), true);
     if (model.name !== 'res.users') return adjustValues(env, model, vals, true);
     passwords.push(typeof vals.password === 'string' ? vals.password : '');
     const withoutPassword = { ...vals };
@@ -2657,6 +2687,41 @@ function createRecords(env: Env, model: Model, valsList: unknown[]): number[] {
   env.invalidate();
   afterCreate(env, model, ids, entries);
   return ids;
+}
+
+const MIMETYPES: Record<string, string> = {
+  txt: 'text/plain',
+  csv: 'text/csv',
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  json: 'application/json',
+  xml: 'application/xml',
+};
+
+/** Content signatures Odoo's `guess_mimetype` knows (a few of them). */
+const SIGNATURES: Array<[prefix: string, mimetype: string]> = [
+  ['%PDF', 'application/pdf'],
+  ['\x89PNG\r\n\x1a\n', 'image/png'],
+  ['\xff\xd8\xff', 'image/jpeg'],
+  ['GIF8', 'image/gif'],
+  ['PK\x03\x04', 'application/zip'],
+];
+
+/**
+ * ir.attachment's `_compute_mimetype` at create: the given type, else one guessed from the file
+ * name, and when that leaves `application/octet-stream`, one sniffed from the content.
+ */
+function withMimetype(vals: Record<string, unknown>): Record<string, unknown> {
+  let mimetype = typeof vals.mimetype === 'string' && vals.mimetype ? vals.mimetype : undefined;
+  const extension = /\.([a-z0-9]+)$/i.exec(typeof vals.name === 'string' ? vals.name : '')?.[1];
+  mimetype ??= MIMETYPES[extension?.toLowerCase() ?? ''];
+  if ((!mimetype || mimetype === 'application/octet-stream') && typeof vals.datas === 'string') {
+    const head = Buffer.from(vals.datas.slice(0, 24), 'base64').toString('latin1');
+    mimetype = SIGNATURES.find(([prefix]) => head.startsWith(prefix))?.[1];
+  }
+  return { ...vals, mimetype: (mimetype ?? 'application/octet-stream').toLowerCase() };
 }
 
 /**
@@ -3025,6 +3090,16 @@ function unlinkRecords(env: Env, model: Model, ids: number[]): void {
           if (!doomed.has(related)) doomed.set(related, new Set());
           doomed.get(related)!.add(entry.id);
         }
+      }
+    }
+  }
+  // Their External IDs go too (ir.model.data's _process_end for unlinked records).
+  const externalIds = env.model('ir.model.data');
+  for (const [other, deleted] of [...doomed]) {
+    for (const entry of externalIds.rows.values()) {
+      if (entry.model === other.name && deleted.has(entry.res_id as number)) {
+        if (!doomed.has(externalIds)) doomed.set(externalIds, new Set());
+        doomed.get(externalIds)!.add(entry.id);
       }
     }
   }
@@ -3736,6 +3811,7 @@ function messagePost(call: MethodCall): number {
     author_id: author ?? false,
     email_from: args.email_from ?? false,
     partner_ids: Array.isArray(args.partner_ids) ? [[6, 0, args.partner_ids]] : [],
+    attachment_ids: Array.isArray(args.attachment_ids) ? [[6, 0, args.attachment_ids]] : [],
   };
   return createRecords(env, messages, [vals])[0];
 }
@@ -4138,6 +4214,30 @@ const BASE_METHODS: Record<string, MethodDef> = {
       const user = env.model('res.users').rows.get(env.uid);
       const partner = rowOf(env, 'res.partner', user?.partner_id);
       return { lang: 'en_US', tz: partner?.tz ?? false, uid: env.uid };
+    },
+  },
+  check_object_reference: {
+    api: 'model',
+    owner: 'IrModelData',
+    models: ['ir.model.data'],
+    params: [['module'], ['xml_id'], ['raise_on_access_error', false]],
+    noLang: true,
+    run: ({ env, model, args }) => {
+      const entry = [...model.rows.values()].find(
+        (row) => row.module === args.module && row.name === args.xml_id,
+      );
+      const target = entry ? env.database.models.get(String(entry.model)) : undefined;
+      if (!entry || !target?.rows.has(entry.res_id as number)) {
+        const xmlid = `${pyStr(args.module)}.${pyStr(args.xml_id)}`;
+        throw new PythonError('ValueError', `External ID not found in the system: ${xmlid}`, [
+          FRAMES.orm(
+            '_xmlid_lookup',
+            "raise ValueError('External ID not found in the system: %s' % xmlid)",
+            2124,
+          ),
+        ]);
+      }
+      return [entry.model, entry.res_id];
     },
   },
   get_param: {

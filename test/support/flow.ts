@@ -6,6 +6,7 @@ import odooDelete from '../../nodes/odoo-delete';
 import odooExecute from '../../nodes/odoo-execute';
 import odooRead from '../../nodes/odoo-read';
 import odooSearch from '../../nodes/odoo-search';
+import odooUpsert from '../../nodes/odoo-upsert';
 import odooWatch from '../../nodes/odoo-watch';
 import odooWrite from '../../nodes/odoo-write';
 import type { TransportSetting } from '../../nodes/lib/transport';
@@ -52,10 +53,26 @@ export const ODOO_NODES = [
   odooRead,
   odooCreate,
   odooWrite,
+  odooUpsert,
   odooDelete,
   odooExecute,
   odooWatch,
 ];
+
+/** The core nodes the example flows use besides ours (the test helper brings catch). */
+export const CORE = [
+  'common/20-inject',
+  'common/21-debug',
+  'common/90-comment',
+  'function/15-change',
+  'function/10-switch',
+  'network/21-httpin',
+  'sequence/17-split',
+  'function/89-trigger',
+].map(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (file) => require(require.resolve(`@node-red/nodes/core/${file}.js`)) as (RED: never) => void,
+);
 
 export interface Server {
   url: string;

@@ -13,6 +13,15 @@ declare module 'node-red-node-test-helper' {
   interface AdminRequest extends PromiseLike<AdminResponse> {
     set(name: string, value: string): AdminRequest;
     send(body: unknown): AdminRequest;
+    /** A multipart/form-data file field (supertest's superagent). */
+    attach(field: string, file: Buffer, filename: string): AdminRequest;
+    buffer(enable: boolean): AdminRequest;
+    parse(
+      parser: (
+        response: NodeJS.ReadableStream,
+        done: (error: Error | null, body: unknown) => void,
+      ) => void,
+    ): AdminRequest;
   }
 
   interface LogEntry {
