@@ -13,5 +13,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Editor code: a classic browser script, loaded by each node's HTML (see resources/).
+    files: ['resources/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        RED: 'readonly',
+        $: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { caughtErrors: 'none' }] },
+  },
   prettier,
 );

@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: the eight performance measurements of this package against the stand-in Odoo
- * on loopback, in one run, printed with their ratios and targets. `npm run bench -- --smoke` runs
- * a small version in seconds (what CI may run); it checks that everything works, its numbers mean
- * little. `--only 5,8` runs just those measurements. Each measurement runs in its own child process, so memory figures do not mix.
+ * `npm run bench`: the nine performance measurements of this package, in one run, printed with
+ * their ratios and targets: against the stand-in Odoo on loopback, the ninth against a Python
+ * XML-RPC server. `npm run bench -- --smoke` runs a small version in seconds (what CI runs); it
+ * checks that everything works, its numbers mean little. `--only 5,8` runs just those. Each
+ * measurement runs in its own child process, so memory figures do not mix.
  */
 import { ChildProcess, fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { encodeMethodCall } from '../nodes/lib/xmlrpc-encoder';
 import type { CreateConfig, CreateResult } from './create';
 import type { DecodeConfig, DecodeResult } from './decode';
 import type { FlowConfig, FlowResult, Throughput } from './flow';
+import type { OverheadConfig, OverheadResult } from './overhead';
 import type { OverloadConfig, OverloadResult } from './overload';
 import type { StandInCounts, StandInReady, StandInRequest } from './stand-in';
 import type { StreamConfig, StreamResult } from './stream';
@@ -432,6 +434,41 @@ async function measureUpsert(standIn: StandInProcess): Promise<void> {
   verdict('8. writes for an unchanged list', String(unchangedWrites), '0', unchangedWrites === 0);
 }
 
+async function measureOverhead(): Promise<void> {
+  const config: OverheadConfig = { requests: smoke ? 200 : 4000, rounds: smoke ? 1 : 3 };
+  let result: OverheadResult;
+  try {
+    result = await runChild<OverheadResult>('overhead.js', config);
+  } catch (error) {
+    console.log(`\n9. Per-message overhead: skipped (${(error as Error).message}; needs python3)`);
+    return;
+  }
+  const overhead = result.flow - result.bare;
+  const ratioToRaw = overhead / result.raw;
+  console.log(
+    `\n9. What odoo-search adds to one message (http in → odoo-search → http response, one record by id), ` +
+      `against a Python XML-RPC server on loopback; ${config.requests} requests per way and round, ` +
+      `the ways taking turns (median of ${config.rounds} rounds)`,
+  );
+  console.log(
+    `   bare http in → http response ${result.bare.toFixed(2)} ms, with odoo-search ${result.flow.toFixed(2)} ms: ` +
+      `the node adds ${overhead.toFixed(2)} ms | the same call with the raw xmlrpc client ${result.raw.toFixed(2)} ms, ` +
+      `with Python's xmlrpc.client ${result.python.toFixed(2)} ms | node ÷ raw ${ratio(ratioToRaw)} (target ≤ 1.1)`,
+  );
+  for (const [index, round] of result.rounds.entries()) {
+    console.log(
+      `   round ${index + 1}: adds ${(round.flow - round.bare).toFixed(2)} ms, raw ${round.raw.toFixed(2)} ms, ` +
+        `ratio ${ratio((round.flow - round.bare) / round.raw)}`,
+    );
+  }
+  verdict(
+    '9. per-message overhead vs raw xmlrpc call',
+    ratio(ratioToRaw),
+    '≤ 1.1×',
+    ratioToRaw <= 1.1,
+  );
+}
+
 async function withStandIn(partners: number, measure: (target: Target) => Promise<void>) {
   const standIn = await StandInProcess.start(partners);
   try {
@@ -494,6 +531,7 @@ async function main(): Promise<void> {
       await syncing.stop();
     }
   }
+  if (wanted(9)) await measureOverhead();
   printSummary();
 }
 

@@ -4,6 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -100,7 +101,8 @@ export function median(values: number[]): number {
 }
 
 interface EmbeddedNodeRed {
-  init(settings: object): void;
+  init(server: http.Server | object, settings?: object): void;
+  httpNode: http.RequestListener;
   start(): Promise<void>;
   stop(): Promise<void>;
   nodes: { getNode(id: string): NodeHandle | null };
@@ -119,7 +121,8 @@ export interface NodeHandle {
 export async function startNodeRed(
   flows: object[],
   credentials: Record<string, object>,
-): Promise<{ node(id: string): NodeHandle; stop(): Promise<void> }> {
+  options: { http?: boolean } = {},
+): Promise<{ node(id: string): NodeHandle; stop(): Promise<void>; url?: string }> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'odoo-bench-'));
   const { name } = JSON.parse(fs.readFileSync(path.join(REPOSITORY, 'package.json'), 'utf8')) as {
     name: string;
@@ -136,16 +139,22 @@ export async function startNodeRed(
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(credentials));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red') as EmbeddedNodeRed;
-  RED.init({
+  const settings = {
     userDir,
     flowFile: 'flows.json',
     // A throw-away directory: credentials stay readable there on purpose.
     credentialSecret: false,
     httpAdminRoot: false,
-    httpNodeRoot: false,
+    httpNodeRoot: options.http ? '/' : false,
     logging: { console: { level: 'error' } },
-  });
+  };
+  // With `http`, the flows' http in nodes listen on a loopback port of their own.
+  const server = options.http ? http.createServer((...args) => RED.httpNode(...args)) : undefined;
+  if (server) RED.init(server, settings);
+  else RED.init(settings);
   await RED.start();
+  if (server) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server?.address();
   const ids = (flows as { id: string; type: string }[])
     .filter((node) => node.type !== 'tab')
     .map((node) => node.id);
@@ -159,8 +168,11 @@ export async function startNodeRed(
       if (!node) throw new Error(`no node ${id}`);
       return node;
     },
+    url: address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : undefined,
     async stop() {
       await RED.stop();
+      server?.closeAllConnections();
+      server?.close();
       fs.rmSync(userDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@ import type { ProxySettings, TlsSettings } from './lib/http';
 import type { TransportSetting } from './lib/transport';
 import { registerAdminRoutes } from './shared/admin-routes';
 import { errorTranslator } from './shared/catalog';
+import { numberSetting } from './shared/settings';
 import type { StatusBoard } from './shared/status';
 import type { OdooConfigDef, OdooConfigNode, OdooCredentials } from './shared/types';
 
@@ -75,18 +76,17 @@ function clientOptions(RED: NodeAPI, def: OdooConfigDef, apiKey: string): OdooCl
     username: def.username ?? '',
     apiKey,
     translate: errorTranslator(RED),
-    timeoutMs: setting(def.timeout, 1000),
-    concurrency: setting(def.concurrency),
-    retries: setting(def.retries),
-    maxBodyBytes: setting(def.maxBodyMB, 1024 * 1024),
+    timeoutMs: scaled(numberSetting(def.timeout), 1000),
+    concurrency: numberSetting(def.concurrency),
+    retries: numberSetting(def.retries),
+    maxBodyBytes: scaled(numberSetting(def.maxBodyMB), 1024 * 1024),
     tls: tlsNode?.addTLSOptions({}),
     proxy,
     transport: (def.transport || undefined) as TransportSetting | undefined,
   };
 }
 
-/** A numeric setting in the client's unit; empty means the client's default. */
-function setting(value: unknown, scale = 1): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === '') return undefined;
-  return Number(value) * scale;
+/** A setting in the client's unit (seconds to ms, MB to bytes); empty keeps the default. */
+function scaled(value: number | undefined, unit: number): number | undefined {
+  return value === undefined ? undefined : value * unit;
 }

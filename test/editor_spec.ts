@@ -7,6 +7,7 @@ import { startStandIn, StandIn } from './stand-in/server';
 
 const nodesDir = path.join(__dirname, '..', '..', 'nodes');
 const locales = path.join(nodesDir, 'locales');
+const resourcesDir = path.join(nodesDir, '..', 'resources');
 const languages = fs.readdirSync(locales);
 const ACTION_NODES = [
   'odoo-search',
@@ -71,9 +72,16 @@ describe('help and message catalogs', function () {
 
   it('every text the editor asks for exists in the en-US catalogs', function () {
     const shared = catalog('en-US', 'odoo-config');
-    for (const file of fs.readdirSync(nodesDir).filter((name) => name.endsWith('.html'))) {
-      const html = fs.readFileSync(path.join(nodesDir, file), 'utf8');
-      const own = catalog('en-US', file.replace('.html', ''));
+    const sources = [
+      ...fs
+        .readdirSync(nodesDir)
+        .filter((name) => name.endsWith('.html'))
+        .map((file) => ({ file, dir: nodesDir })),
+      { file: 'odoo-editor.js', dir: resourcesDir },
+    ];
+    for (const { file, dir } of sources) {
+      const html = fs.readFileSync(path.join(dir, file), 'utf8');
+      const own = file.endsWith('.html') ? catalog('en-US', file.replace('.html', '')) : {};
       for (const [, key] of html.matchAll(/data-i18n="(?:\[\w+\])?([\w.-]+)"/g)) {
         assert.equal(typeof lookUp(own, key), 'string', `${file}: data-i18n ${key}`);
       }
@@ -224,7 +232,7 @@ describe('the method examples the execute dialog offers', function () {
     await odoo.close();
   });
 
-  const html = fs.readFileSync(path.join(nodesDir, 'odoo-config.html'), 'utf8');
+  const html = fs.readFileSync(path.join(resourcesDir, 'odoo-editor.js'), 'utf8');
   const literal = /var METHODS = (\{[\s\S]*?\n {4}\});/.exec(html)?.[1] ?? '{}';
   const methods = new Function(`return ${literal};`)() as Record<
     string,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Node, NodeMessage } from 'node-red';
 import { OdooClient } from '../nodes/lib/client';
 import type { StandIn } from './stand-in/server';
-import { CORE, helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
+import { asBytes, CORE, helper, ODOO_NODES, startOdoo, TRANSPORT } from './support/flow';
 
 const examplesDir = path.join(__dirname, '..', '..', 'examples');
 const manifest = JSON.parse(
@@ -180,14 +180,7 @@ const EXERCISES: Record<string, Exercise> = {
         download: `/odoo/attachments/${attachment}`,
       },
     ]);
-    const file = await http
-      .get(`/odoo/attachments/${attachment}`)
-      .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const file = await asBytes(http.get(`/odoo/attachments/${attachment}`));
     assert.equal(file.status, 200);
     assert.ok(bytes.equals(file.body as Buffer), 'the bytes Odoo holds');
     assert.equal(file.headers['content-type'], 'application/pdf');

@@ -303,11 +303,24 @@ describe('fault injection: whatever the server does, every message ends once, No
       };
       helper.getNode('collect-error').on('input', count);
       helper.getNode('collect-output').on('input', count);
-      const reads = Array.from({ length: 500 }, () => flow.run({}, 'n1'));
-      const creates = Array.from({ length: 500 }, (_, index) =>
-        flow.run({ payload: { name: `Restart ${index}` } }, 'n2'),
-      );
+      // Reads and creates take turns in the queue, and creates take a little while, so some are
+      // in flight when Odoo goes down (a create refused before it was sent is sent again).
+      odoo.injectFault({ method: 'create', fault: { kind: 'delay', ms: 10 }, times: Infinity });
+      const reads: Promise<Outcome>[] = [];
+      const creates: Promise<Outcome>[] = [];
+      for (let index = 0; index < 500; index++) {
+        reads.push(flow.run({}, 'n1'));
+        creates.push(flow.run({ payload: { name: `Restart ${index}` } }, 'n2'));
+      }
       await eventually(() => settled.size >= 150, 'the first answers');
+      // Down while a create is on its way (its delay running).
+      await new Promise<void>((resolve) =>
+        odoo.onCall((call) => {
+          if (call.modelMethod !== 'create') return;
+          odoo.onCall(undefined);
+          setTimeout(resolve, 2);
+        }),
+      );
       await odoo.stop();
       await new Promise((resolve) => setTimeout(resolve, 150));
       await odoo.restart();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import type { OdooClient } from '../nodes/lib/client';
 import {
+  asBytes,
   CORE,
   deploy,
   errorOf,
@@ -575,14 +576,7 @@ describe(`the nodes against Odoo that keeps its data (${TRANSPORT})`, function (
           [attachments[1], `${run} pixel.png`, 'image/png', PIXEL.length],
         ],
       );
-      const file = await http
-        .get(`/odoo/attachments/${attachments[0]}`)
-        .buffer(true)
-        .parse((response, done) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+      const file = await asBytes(http.get(`/odoo/attachments/${attachments[0]}`));
       assert.equal(file.status, 200);
       assert.ok(bytes.equals(file.body as Buffer), 'the uploaded bytes come back');
       assert.equal(file.headers['content-type'], 'application/octet-stream');

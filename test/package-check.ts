@@ -100,6 +100,15 @@ async function main(): Promise<void> {
       assert.match(html, new RegExp(`registerType\\('${type}'`), `${type} editor`);
     for (const type of types)
       assert.match(html, new RegExp(`data-help-name="${type}"`), `${type} help`);
+    // The editor library every node's HTML loads, from the package's resources/ folder.
+    const editorScript = `resources/${manifest.name}/odoo-editor.js`;
+    assert.equal(
+      (html.match(new RegExp(`<script src="${editorScript}">`, 'g')) ?? []).length,
+      types.length,
+    );
+    const library = await fetch(`${base}/${editorScript}`);
+    assert.equal(library.status, 200, 'the editor library is served');
+    assert.match(await library.text(), /window\.OdooConnectorEditor = /);
     for (const type of types.filter((name) => name !== 'odoo-config')) {
       const icon = await fetch(`${base}/icons/${manifest.name}/${type}.svg`);
       assert.equal(icon.status, 200, `${type} icon served`);

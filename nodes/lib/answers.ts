@@ -17,6 +17,16 @@ export class Answers {
     private readonly translate: Translate,
   ) {}
 
+  /**
+   * The checks every answer of the XML-RPC and JSON-RPC services passes before its body is read:
+   * no redirect, HTTP 200, and the protocol's content type (`accepted`).
+   */
+  async expect(path: string, response: IncomingMessage, accepted: boolean): Promise<void> {
+    const redirect = this.redirect(path, response);
+    if (redirect) throw redirect;
+    if (response.statusCode !== 200 || !accepted) throw await this.unexpected(path, response);
+  }
+
   /** A redirect is never followed: the URL in the config node is wrong and the error says so. */
   redirect(path: string, response: IncomingMessage): OdooError | undefined {
     const status = response.statusCode ?? 0;

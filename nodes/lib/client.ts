@@ -196,9 +196,9 @@ export class OdooClient {
   /**
    * The records (`search_read`) or ids (`search`) of a search, page by page: never more than
    * `pageSize` rows per call, nothing skipped or repeated when records change meanwhile (see
-   * paging.ts for how, per order). Every parameter is checked before the first call.
+   * paging.ts for how, per order). Every parameter is checked here, before the first call.
    */
-  async *searchPages(
+  searchPages(
     params: SearchParams,
     options: PagingOptions = {},
   ): AsyncGenerator<SearchPage, void, undefined> {
@@ -221,10 +221,15 @@ export class OdooClient {
     const pages = readPages(query, (method, args, kwargs) =>
       this.execute(model, method, args, kwargs),
     );
+    return query.records && binary === 'buffer' ? this.withBuffers(model, pages) : pages;
+  }
+
+  private async *withBuffers(
+    model: string,
+    pages: AsyncGenerator<SearchPage, void, undefined>,
+  ): AsyncGenerator<SearchPage, void, undefined> {
     for await (const page of pages) {
-      yield query.records && binary === 'buffer'
-        ? { ...page, rows: await this.binaryAsBuffers(model, page.rows) }
-        : page;
+      yield { ...page, rows: await this.binaryAsBuffers(model, page.rows) };
     }
   }
 

@@ -4,7 +4,7 @@ import { ApiDoc, MethodSignature } from './api-doc';
 import type { StopSignal } from './calls';
 import { asOdooException, errorFromJson2, isOdooError, OdooError } from './errors';
 import { HttpEndpoint } from './http';
-import { postJsonRpc } from './jsonrpc-transport';
+import { postJsonRpc } from './jsonrpc-codec';
 import { describeValue, englishMessage, Translate } from './messages';
 import { setOwn } from './objects';
 import { isPlainObject } from './params';
@@ -136,7 +136,7 @@ export class Json2Transport implements OdooTransport {
   listDatabases(): Promise<string[]> {
     const answers = new Answers(this.endpoint, 'JSON-RPC', this.translate);
     const path = '/web/database/list';
-    return postJsonRpc(this.endpoint, answers, path, {}, 1, true) as Promise<string[]>;
+    return postJsonRpc(this.endpoint, answers, path, {}) as Promise<string[]>;
   }
 
   close(): void {
@@ -389,7 +389,7 @@ export async function fetchVersion(
 
 /** 19 for `[19, 0, 0, 'final', 0, '']`, 18 for Odoo Online's `['saas~18', 4, ...]`. */
 export function majorVersion(version: ServerVersion): number {
-  const first = version.server_version_info[0];
+  const first = version.server_version_info?.[0];
   if (typeof first === 'number') return first;
   const digits = /(\d+)/.exec(String(first ?? version.server_version));
   return digits ? Number(digits[1]) : 0;

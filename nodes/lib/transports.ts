@@ -4,7 +4,7 @@ import type { StopSignal } from './calls';
 import { OdooError } from './errors';
 import type { HttpEndpoint } from './http';
 import { FIRST_JSON2_MAJOR, fetchVersion, Json2Transport, majorVersion } from './json2-transport';
-import { JsonRpcTransport } from './jsonrpc-transport';
+import { jsonRpcCodec } from './jsonrpc-codec';
 import type { Translate } from './messages';
 import type {
   ExecuteRequest,
@@ -13,7 +13,8 @@ import type {
   TransportName,
   TransportSetting,
 } from './transport';
-import { XmlRpcTransport } from './xmlrpc-transport';
+import { ServiceRpcTransport } from './service-rpc-transport';
+import { XML_RPC } from './xmlrpc-codec';
 
 /** The transport a config node's setting asks for. */
 export function createTransport(
@@ -24,13 +25,13 @@ export function createTransport(
 ): OdooTransport {
   switch (setting) {
     case 'jsonrpc':
-      return new JsonRpcTransport(endpoint, translate);
+      return new ServiceRpcTransport(endpoint, jsonRpcCodec(), translate);
     case 'json2':
       return new Json2Transport(endpoint, translate, apiDoc);
     case 'auto':
       return new AutoTransport(endpoint, translate, apiDoc);
     default:
-      return new XmlRpcTransport(endpoint, translate);
+      return new ServiceRpcTransport(endpoint, XML_RPC, translate);
   }
 }
 
@@ -98,6 +99,6 @@ class AutoTransport implements OdooTransport {
       this.probedVersion = answer;
       return new Json2Transport(this.endpoint, this.translate, this.apiDoc);
     }
-    return new XmlRpcTransport(this.endpoint, this.translate);
+    return new ServiceRpcTransport(this.endpoint, XML_RPC, this.translate);
   }
 }

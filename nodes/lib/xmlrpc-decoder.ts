@@ -168,6 +168,15 @@ function malformed(detail: string): never {
   fail(`the answer is not well-formed XML: ${detail}`);
 }
 
+/** Characters XML 1.0 does not allow anywhere (Odoo removes them from what it sends). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+function failForbiddenCharacter(character: string): never {
+  const code = character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return malformed(`it holds the character U+${code}, which XML does not allow`);
+}
+
 function failTrailingContent(): never {
   fail('the answer has unexpected content after </methodResponse>');
 }
@@ -474,6 +483,8 @@ export class XmlRpcDecoder {
       this.bodyStart += text.slice(0, SNIPPET_LENGTH - this.bodyStart.length);
     }
     if (text === '' || this.pendingNotXmlRpc !== undefined) return;
+    const forbidden = NOT_XML_CHARACTER.exec(text);
+    if (forbidden) failForbiddenCharacter(forbidden[0]);
     this.buffer = this.buffer === '' ? text : this.buffer + text;
     this.nextAmpersand = NOT_SEARCHED;
     this.parseBuffer();

@@ -4,7 +4,7 @@ import { isOdooError } from '../lib/errors';
 import { collectPages, PagedResult, Progress, sendSequence } from './sequence';
 import { findServer } from './server';
 import { errorStatus, progressReporter, StatusBoard, StatusText } from './status';
-import { evaluateTypedInput, TypedDefault } from './typed-input';
+import { TypedDefault, TypedInput, typedInput } from './typed-input';
 import type { ActionNodeDef } from './types';
 
 export interface ActionSpec<Input> {
@@ -36,6 +36,9 @@ export function registerActionNode<Input>(
     const server = findServer(RED, this, def.server, board);
     const client = server instanceof Error ? undefined : server.client.forNode();
     if (!(server instanceof Error)) server.register(board);
+    const parameters = Object.entries<TypedDefault>(spec.parameters).map(
+      ([name, fallback]) => [name, typedInput(RED, this, def, name, fallback)] as const,
+    );
     let closed = false;
     let handling = 0;
     let whenIdle: (() => void) | undefined;
@@ -43,7 +46,7 @@ export function registerActionNode<Input>(
     this.on('input', (msg: NodeMessageInFlow, send, done) => {
       handling++;
       const handled = client
-        ? handle(this, client, board, def, msg, send, () => closed)
+        ? handle(client, board, def, parameters, msg, send, () => closed)
         : Promise.reject(server);
       handled
         .then(
@@ -75,17 +78,18 @@ export function registerActionNode<Input>(
   }
 
   async function handle(
-    node: Node,
     client: OdooClient,
     board: StatusBoard,
     def: ActionNodeDef,
+    parameters: ReadonlyArray<readonly [string, TypedInput]>,
     msg: NodeMessageInFlow,
     send: (msg: NodeMessage) => void,
     stopped: () => boolean,
   ): Promise<void> {
     const input: Record<string, unknown> = {};
-    for (const [name, fallback] of Object.entries<TypedDefault>(spec.parameters)) {
-      input[name] = await evaluateTypedInput(RED, node, def, msg, name, fallback);
+    for (const [name, read] of parameters) {
+      const value = read(msg);
+      input[name] = value instanceof Promise ? await value : value;
     }
     board.show('requesting');
     const progress = progressReporter(board);

@@ -1,6 +1,7 @@
 import { OdooClient, OdooClientOptions } from '../lib/client';
 import { isOdooError, OdooError, OdooErrorCode } from '../lib/errors';
 import { urlProblem } from '../lib/http';
+import { FIRST_JSON2_MAJOR, majorVersion } from '../lib/json2-transport';
 import type { MessageParams } from '../lib/messages';
 import type { ServerVersion } from '../lib/transport';
 import english from '../locales/en-US/odoo-config.json';
@@ -34,9 +35,6 @@ const because = (key: ReasonKey, params?: MessageParams): Reason => ({ key, para
 
 /** Network failures that are about TLS, not about reaching the host. */
 const TLS_CODES = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
-
-/** Odoo 19 added JSON-2; Odoo 22 is to remove XML-RPC and JSON-RPC. */
-const FIRST_JSON2_MAJOR = 19;
 
 /**
  * Tests a server's settings as the dialog holds them, without deploying: Odoo's version (and,
@@ -90,17 +88,11 @@ async function logIn(
       login: options.username,
       ...(typeof user === 'string' ? { user } : {}),
       ...(offeredDb ? { offeredDb } : {}),
-      ...(majorOf(version) >= FIRST_JSON2_MAJOR ? { deprecated: true } : {}),
+      ...(majorVersion(version) >= FIRST_JSON2_MAJOR ? { deprecated: true } : {}),
     };
   } finally {
     if (client !== probe) client.close();
   }
-}
-
-function majorOf(version: ServerVersion): number {
-  const first = version.server_version_info?.[0];
-  if (typeof first === 'number') return first;
-  return Number.parseInt(/\d+/.exec(String(first ?? version.server_version))?.[0] ?? '0', 10);
 }
 
 /**

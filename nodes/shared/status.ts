@@ -37,7 +37,8 @@ const STATUS_EVERY_MS = 250;
  */
 export class StatusBoard {
   private shownAt = -Infinity;
-  private pending: NodeStatus | undefined;
+  /** The latest status waiting for its turn, rendered only if it is still the latest then. */
+  private pending: (() => NodeStatus) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Whether the status shown is the server node's connection state (or nothing yet). */
   private fromServer = true;
@@ -50,7 +51,7 @@ export class StatusBoard {
 
   show(kind: StatusKind, text?: StatusText, via?: string): void {
     this.fromServer = false;
-    this.put(this.render(kind, text, via));
+    this.put(() => this.render(kind, text, via));
   }
 
   /**
@@ -62,7 +63,7 @@ export class StatusBoard {
     if (!serious && !this.fromServer) return;
     this.fromServer = true;
     const via = [transport, version].filter(Boolean).join(' ');
-    this.put(this.render(state, undefined, state === 'connected' ? via : undefined));
+    this.put(() => this.render(state, undefined, state === 'connected' ? via : undefined));
   }
 
   /**
@@ -90,12 +91,12 @@ export class StatusBoard {
     return { ...LOOK[kind], text: via ? `${translated} · ${via}` : translated };
   }
 
-  private put(status: NodeStatus): void {
+  private put(status: () => NodeStatus): void {
     if (this.closed) return;
     const now = performance.now();
     if (this.timer === undefined && now - this.shownAt >= STATUS_EVERY_MS) {
       this.shownAt = now;
-      this.node.status(status);
+      this.node.status(status());
       return;
     }
     this.pending = status;
@@ -103,7 +104,7 @@ export class StatusBoard {
       () => {
         this.timer = undefined;
         this.shownAt = performance.now();
-        if (this.pending) this.node.status(this.pending);
+        if (this.pending) this.node.status(this.pending());
         this.pending = undefined;
       },
       STATUS_EVERY_MS - (now - this.shownAt),

@@ -32,8 +32,34 @@ export interface OdooConfigNode extends Node<OdooCredentials> {
   deregister(user: StatusBoard): void;
 }
 
-/** An action node's stored properties: `server`, plain ones, and TypedInput pairs. */
-export interface ActionNodeDef extends NodeDef {
+/**
+ * An Odoo node's stored properties: `server`, and TypedInput pairs (`model` and `modelType`, ...),
+ * which the node evaluates by name (see typed-input.ts).
+ */
+export interface OdooNodeDef extends NodeDef {
   server?: string;
-  [property: string]: unknown;
+}
+
+/** The plain properties of the action nodes; each node reads its own. */
+export interface ActionNodeDef extends OdooNodeDef {
+  /** search: `records`, `ids` or `count`. */
+  returns?: string;
+  /** search: `none`, `page` or `record`. */
+  split?: string;
+  /** search: rows per call. */
+  pageSize?: string | number;
+  /** search and read: `base64` or `buffer`. */
+  binary?: string;
+  /** create and upsert: records per call. */
+  batchSize?: string | number;
+  /** upsert. */
+  skipUnchanged?: boolean | string;
+}
+
+export interface WatchNodeDef extends OdooNodeDef {
+  event?: string;
+  interval?: string | number;
+  start?: string;
+  output?: string;
+  lookback?: string | number;
 }

@@ -774,6 +774,24 @@ function inverseIndex(env: Env, comodel: Model, inverseField: string): Map<numbe
   });
 }
 
+/**
+ * A partner's contacts, in no particular order: what the address sync needs, without sorting
+ * every partner by name as inverseIndex does (which made each create cost as much as a search).
+ */
+function contactIds(env: Env, partners: Model, parentId: number): number[] {
+  const index = env.cached(`contacts:${partners.name}`, () => {
+    const byParent = new Map<number, number[]>();
+    for (const row of partners.rows.values()) {
+      if (!isInt(row.parent_id)) continue;
+      const list = byParent.get(row.parent_id);
+      if (list) list.push(row.id);
+      else byParent.set(row.parent_id, [row.id]);
+    }
+    return byParent;
+  });
+  return index.get(parentId) ?? [];
+}
+
 function messagesOf(env: Env, modelName: string, id: number): number[] {
   const index = env.cached(`messages:${modelName}`, () => {
     const byRecord = new Map<number, number[]>();
@@ -2785,7 +2803,7 @@ function syncPartner(
   if (creating && parent && !('lang' in vals)) update.lang = parent.lang ?? false;
   const changes = Object.entries(update).filter(([name, value]) => (row[name] ?? false) !== value);
   if (changes.length) writeRecords(env, model, [id], Object.fromEntries(changes), true);
-  const children = (inverseIndex(env, model, 'parent_id').get(id) ?? [])
+  const children = contactIds(env, model, id)
     .map((child) => model.rows.get(child)!)
     .filter(Boolean);
   const toChildren: Record<string, unknown> = {};
@@ -2806,7 +2824,7 @@ function syncPartner(
     );
   }
   if (creating && parent && (parent.is_company === true || !isInt(parent.parent_id))) {
-    const siblings = inverseIndex(env, model, 'parent_id').get(parent.id) ?? [];
+    const siblings = contactIds(env, model, parent.id);
     const own = ADDRESS_FIELDS.some((name) => pyTruthy(row[name]));
     if (siblings.length === 1 && own && !ADDRESS_FIELDS.some((name) => pyTruthy(parent[name]))) {
       writeRecords(

@@ -201,6 +201,17 @@ export function payloadOf(outcome: Outcome): unknown {
   return outcome.output.payload;
 }
 
+/** A request whose answer body is kept as bytes (a file download), not parsed. */
+export function asBytes(
+  request: ReturnType<ReturnType<typeof helper.request>['get']>,
+): ReturnType<ReturnType<typeof helper.request>['get']> {
+  return request.buffer(true).parse((response, done) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+}
+
 /** The error of a failed outcome; fails the test if the node produced an output. */
 export function errorOf(outcome: Outcome): NonNullable<Outcome['error']>['error'] {
   if (!outcome.error) {
