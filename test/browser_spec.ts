@@ -192,6 +192,9 @@ describe('the editor in a real browser (Chromium against npm start)', function (
       () => document.activeElement?.id === 'red-ui-clipboard-dialog-import-text',
     );
     await page.fill('#red-ui-clipboard-dialog-import-text', JSON.stringify(flow));
+    // The dialog checks the text on key events: a key press makes it check the filled text.
+    await page.press('#red-ui-clipboard-dialog-import-text', 'End');
+    await page.locator('#red-ui-clipboard-dialog-ok:not([disabled])').waitFor();
     await page.click('#red-ui-clipboard-dialog-ok');
   };
 
