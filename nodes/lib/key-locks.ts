@@ -22,9 +22,4 @@ export class KeyLocks {
       release();
     };
   }
-
-  /** Keys currently held or waited for. */
-  get size(): number {
-    return this.tails.size;
-  }
 }
