@@ -1,7 +1,13 @@
 import type { MethodSignature } from './api-doc';
 import { createInBatches } from './batching';
 import type { CallGroup } from './calls';
-import { ConnectionInfo, ConnectionOptions, ConnectionState, OdooConnection } from './connection';
+import {
+  ConnectionInfo,
+  ConnectionOptions,
+  ConnectionState,
+  FieldInfo,
+  OdooConnection,
+} from './connection';
 import { describeValue, Translate } from './messages';
 import { readPages, SearchPage } from './paging';
 import { kwargsOf } from './objects';
@@ -322,6 +328,11 @@ export class OdooClient {
     return this.execute(model, method, args, merged ? { ...kwargs, context: merged } : kwargs);
   }
 
+  /** A model's fields (`fields_get`), asked once per model and kept for ten minutes. */
+  fieldsOf(model: string): Promise<Map<string, FieldInfo>> {
+    return this.connection.fieldsOf(model, this.calls);
+  }
+
   /** Closes the connection (of every client sharing it): see OdooConnection.close. */
   close(): void {
     this.connection.close();
@@ -329,7 +340,7 @@ export class OdooClient {
 
   /** The rows with the model's binary fields as Buffers (false stays false). */
   private async binaryAsBuffers(model: string, rows: unknown[]): Promise<unknown[]> {
-    const fields = await this.connection.fieldsOf(model, this.calls);
+    const fields = await this.fieldsOf(model);
     const binary = [...fields].filter(([, field]) => field.type === 'binary').map(([name]) => name);
     for (const row of rows as Record<string, unknown>[]) {
       for (const name of binary) {

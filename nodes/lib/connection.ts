@@ -92,6 +92,8 @@ export interface FieldInfo {
   /** A float field's precision, when it has one. */
   digits?: [number, number];
   searchable: boolean;
+  /** Whether Odoo keeps the field in the database (a computed field may not). */
+  store: boolean;
 }
 
 /** How long a model's fields are kept: a module installed meanwhile shows after this. */
@@ -299,7 +301,7 @@ export class OdooConnection {
       model,
       'fields_get',
       [],
-      { attributes: ['type', 'relation', 'digits', 'searchable'] },
+      { attributes: ['type', 'relation', 'digits', 'searchable', 'store'] },
       group,
     ).then((answer) => {
       const described = new Map<string, FieldInfo>();
@@ -309,6 +311,7 @@ export class OdooConnection {
           relation: field.relation,
           digits: Array.isArray(field.digits) ? field.digits : undefined,
           searchable: field.searchable !== false,
+          store: field.store === true,
         });
       }
       return described;

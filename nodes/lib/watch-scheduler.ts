@@ -1,13 +1,5 @@
 import type { OdooClient } from './client';
-import {
-  Change,
-  ChangeFeed,
-  describeFields,
-  FieldInfo,
-  WatchMode,
-  WatchStart,
-  WatchState,
-} from './watch';
+import { Change, ChangeFeed, WatchMode, WatchStart, WatchState } from './watch';
 
 export interface WatchSettings {
   mode: WatchMode;
@@ -64,8 +56,6 @@ export class WatchScheduler<Msg> {
   private running: Promise<void> | undefined;
   private stopped = false;
   private failures = 0;
-  /** The model's fields, asked once (fields_get). */
-  private described: { model: string; fields: FieldInfo } | undefined;
   private readonly waiting: Waiter<Msg>[] = [];
 
   constructor(
@@ -129,9 +119,7 @@ export class WatchScheduler<Msg> {
   private async poll(msg: Msg | undefined): Promise<number> {
     const { settings, client, host } = this;
     const { model, domain, fields } = await host.query(msg);
-    if (this.described?.model !== model) {
-      this.described = { model, fields: await describeFields(client, model) };
-    }
+    const modelFields = await client.fieldsOf(model);
     const feed = new ChangeFeed(
       client,
       {
@@ -143,7 +131,7 @@ export class WatchScheduler<Msg> {
         lookbackSeconds: settings.lookbackSeconds,
         pageSize: PAGE_SIZE,
       },
-      this.described.fields,
+      modelFields,
       (localMs) => client.serverTimeAt(localMs),
     );
     const previous = await host.load();

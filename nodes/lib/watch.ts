@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OdooClient } from './client';
+import type { FieldInfo } from './connection';
 import { describeValue } from './messages';
 import { isPlainObject, odooDatetime } from './params';
 
@@ -77,14 +78,6 @@ export function dateFieldOf(mode: WatchMode): DateField {
   return mode === 'created' ? 'create_date' : 'write_date';
 }
 
-/** What fields_get says about each field: whether Odoo stores it, and its type. */
-export type FieldInfo = Record<string, { store?: boolean; type?: string }>;
-
-export async function describeFields(client: OdooClient, model: string): Promise<FieldInfo> {
-  const info = await client.execute(model, 'fields_get', [], { attributes: ['store', 'type'] });
-  return isPlainObject(info) ? (info as FieldInfo) : {};
-}
-
 /** Relations whose content changes without a write on the record itself. */
 const RELATION_LISTS = new Set(['one2many', 'many2many']);
 
@@ -115,19 +108,19 @@ export class ChangeFeed {
   constructor(
     private readonly client: OdooClient,
     readonly options: WatchOptions,
-    fieldInfo: FieldInfo,
+    fields: Map<string, FieldInfo>,
     private readonly serverClock: ServerClock = () => undefined,
   ) {
     this.field = dateFieldOf(options.mode);
-    const stored = (name: string) => fieldInfo[name]?.store === true;
+    const stored = (name: string) => fields.get(name)?.store === true;
     const chosen =
       options.fields ??
-      Object.keys(fieldInfo).filter((name) => stored(name) && fieldInfo[name].type !== 'binary');
+      [...fields.keys()].filter((name) => stored(name) && fields.get(name)?.type !== 'binary');
     const needed = options.mode === 'both' ? ['create_date', 'write_date'] : [this.field];
     this.readFields = [...new Set([...chosen, ...needed])];
     this.versionFields = this.readFields
-      .filter((name) => stored(name) && !RELATION_LISTS.has(fieldInfo[name].type ?? ''))
-      .map((name) => ({ name, many2one: fieldInfo[name].type === 'many2one' }));
+      .filter((name) => stored(name) && !RELATION_LISTS.has(fields.get(name)?.type ?? ''))
+      .map((name) => ({ name, many2one: fields.get(name)?.type === 'many2one' }));
   }
 
   /**
