@@ -7,7 +7,10 @@
 import { performance } from 'node:perf_hooks';
 import { OdooClient } from '../nodes/lib/client';
 import {
+  arrivals,
+  catchNodes,
   childConfig,
+  exitOnFailure,
   median,
   report,
   runMain,
@@ -69,28 +72,19 @@ runMain(async () => {
       },
       create('batched', batchSize),
       sinkNode('sink'),
-      { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
-      sinkNode('failures'),
+      ...catchNodes(),
     ],
     server.credentials,
   );
-  nodeRed.node('failures').on('input', (msg) => {
-    console.error(msg.error);
-    process.exit(1);
-  });
-  let arrived = 0;
-  let waiting: { until: number; resolve(): void } | undefined;
+  exitOnFailure(nodeRed);
   const created: number[] = [];
   nodeRed.node('sink').on('input', (msg) => {
     created.push(...[msg.payload as number | number[]].flat());
-    arrived++;
-    if (waiting && arrived >= waiting.until) waiting.resolve();
   });
+  const outputs = arrivals(nodeRed.node('sink'));
   // Between measurements the new partners are deleted again, so every round starts alike.
   const cleaner = new OdooClient({ ...target, username: 'admin' });
   const cleanUp = () => cleaner.unlink({ model: 'res.partner', ids: created.splice(0) });
-  const outputs = (count: number) =>
-    new Promise<void>((resolve) => (waiting = { until: arrived + count, resolve }));
   const person = (index: number) => ({
     name: `Bench person ${index}`,
     email: `p${index}@example.com`,
@@ -99,7 +93,7 @@ runMain(async () => {
   /** Seconds until `count` outputs arrived after `send`. */
   const timed = async (count: number, send: () => void) => {
     const started = performance.now();
-    const arrived = outputs(count);
+    const arrived = outputs.next(count);
     send();
     await arrived;
     return (performance.now() - started) / 1000;

@@ -9,6 +9,8 @@ import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import xmlrpc from 'xmlrpc';
 import {
+  catchNodes,
+  exitOnFailure,
   childConfig,
   median,
   percentile,
@@ -113,8 +115,7 @@ runMain(async () => {
         wires: [['sink']],
       },
       sinkNode('sink'),
-      { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
-      sinkNode('failures'),
+      ...catchNodes(),
     ],
     server.credentials,
   );
@@ -125,10 +126,7 @@ runMain(async () => {
     if ((msg.payload as unknown[]).length !== ROWS) throw new Error('unexpected search result');
     finished?.();
   });
-  nodeRed.node('failures').on('input', (msg) => {
-    console.error(msg.error);
-    process.exit(1);
-  });
+  exitOnFailure(nodeRed);
   const inject = nodeRed.node('inject');
   const viaNodeRed = (index: number, finished: () => void) => {
     waiting.set(index, finished);

@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  catchNodes,
   childConfig,
   peakRssMB,
   runMain,
@@ -58,8 +59,7 @@ runMain(async () => {
         wires: [['sink']],
       },
       sinkNode('sink'),
-      { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
-      sinkNode('failures'),
+      ...catchNodes(),
     ],
     server.credentials,
   );

@@ -5,6 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import {
+  catchNodes,
+  exitOnFailure,
   childConfig,
   peakRssMB,
   report,
@@ -64,8 +66,7 @@ runMain(async () => {
       sinkNode('sink'),
       { id: 'done', type: 'complete', z: 'bench', scope: ['search'], wires: [['finished']] },
       sinkNode('finished'),
-      { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
-      sinkNode('failures'),
+      ...catchNodes(),
     ],
     server.credentials,
   );
@@ -79,10 +80,7 @@ runMain(async () => {
     records++;
     count = (msg.parts as { count?: number }).count ?? count;
   });
-  nodeRed.node('failures').on('input', (msg) => {
-    console.error(msg.error);
-    process.exit(1);
-  });
+  exitOnFailure(nodeRed);
   const finished = new Promise<void>((resolve) =>
     nodeRed.node('finished').on('input', () => resolve()),
   );

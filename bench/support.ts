@@ -210,3 +210,33 @@ export function sinkNode(id: string): object {
 }
 
 export const TAB = { id: 'bench', type: 'tab', label: 'benchmark' };
+
+/** A catch node for the benchmark tab, wired to the sink `failures`. */
+export function catchNodes(): object[] {
+  return [
+    { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
+    sinkNode('failures'),
+  ];
+}
+
+/** Ends the benchmark at the first error a catch node takes: such a measurement means nothing. */
+export function exitOnFailure(nodeRed: { node(id: string): NodeHandle }): void {
+  nodeRed.node('failures').on('input', (msg) => {
+    console.error(msg.error);
+    process.exit(1);
+  });
+}
+
+/** Counts the msgs that reach `sink`; `next(count)` resolves once `count` more have arrived. */
+export function arrivals(sink: NodeHandle): { next(count: number): Promise<void> } {
+  let arrived = 0;
+  let waiting: { until: number; resolve(): void } | undefined;
+  sink.on('input', () => {
+    arrived++;
+    if (waiting && arrived >= waiting.until) waiting.resolve();
+  });
+  return {
+    next: (count) =>
+      new Promise<void>((resolve) => (waiting = { until: arrived + count, resolve })),
+  };
+}

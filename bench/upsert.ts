@@ -9,7 +9,10 @@ import { performance } from 'node:perf_hooks';
 import { OdooClient } from '../nodes/lib/client';
 import type { StandInCounts } from './stand-in';
 import {
+  arrivals,
+  catchNodes,
   childConfig,
+  exitOnFailure,
   report,
   runMain,
   serverNode,
@@ -117,25 +120,16 @@ runMain(async () => {
         [['sink']],
       ),
       sinkNode('sink'),
-      { id: 'catch', type: 'catch', z: 'bench', scope: null, wires: [['failures']] },
-      sinkNode('failures'),
+      ...catchNodes(),
     ],
     server.credentials,
   );
-  nodeRed.node('failures').on('input', (msg) => {
-    console.error(msg.error);
-    process.exit(1);
-  });
-  let arrived = 0;
-  let waiting: { until: number; resolve(): void } | undefined;
-  nodeRed.node('sink').on('input', () => {
-    arrived++;
-    if (waiting && arrived >= waiting.until) waiting.resolve();
-  });
+  exitOnFailure(nodeRed);
+  const outputs = arrivals(nodeRed.node('sink'));
   const timed = async (count: number, send: () => void): Promise<UpsertRun> => {
     await callsSoFar();
     const started = performance.now();
-    const done = new Promise<void>((resolve) => (waiting = { until: arrived + count, resolve }));
+    const done = outputs.next(count);
     send();
     await done;
     const seconds = (performance.now() - started) / 1000;

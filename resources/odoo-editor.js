@@ -643,10 +643,6 @@ if (!window.OdooConnectorEditor) {
     }
 
     /**
-     * A node written without some of its choices (by hand, by a script, by an earlier version)
-     * opens with the runtime's default selected instead of an empty list.
-     */
-    /**
      * A node written without some properties (by hand, a script, an earlier version) opens with
      * the defaults: a select shows its default choice, and a TypedInput its default source (an
      * empty `msg.` would be invalid on Done, though the runtime uses `msg.payload` for it).
@@ -665,8 +661,26 @@ if (!window.OdooConnectorEditor) {
       });
     }
 
+    /** Makes each `#node-input-<name>` a TypedInput of `types[name]`, its type in `<name>Type`. */
+    function typedInputs(types) {
+      Object.keys(types).forEach(function (name) {
+        $('#node-input-' + name).typedInput({
+          types: types[name],
+          typeField: '#node-input-' + name + 'Type',
+        });
+      });
+    }
+
+    /** A node's label: its name, or what it does and the model when the model is fixed text. */
+    function modelLabel(node, type) {
+      var model = (node.modelType || 'str') === 'str' && node.model ? ' ' + node.model : '';
+      return node.name || node._(type + '.paletteLabel') + model;
+    }
+
     return {
       chooseDefaults: chooseDefaults,
+      typedInputs: typedInputs,
+      modelLabel: modelLabel,
       setting: setting,
       domainValidator: domainValidator,
       modelType: modelType,
