@@ -78,11 +78,11 @@ interface Item {
 /**
  * "Create it if new, else update it" for many records in few calls. Every object is checked
  * first, its key before anything is sent and its fields against `fields_get`: nothing is written
- * for a message with a bad one. Then, batch
- * by batch, with the batch's keys held so no other upsert through this connection can create the
- * same record meanwhile: one lookup for all keys (two by External ID), one `create` for the new
- * records (and one to register their External IDs), and one `write` per distinct set of changed
- * values, as many at once as the connection allows. An object whose stored values already equal its own is not written (skipUnchanged).
+ * for a message with a bad one. Then, batch by batch, with the batch's keys held so no other
+ * upsert through this connection can create the same record meanwhile: one lookup for all keys
+ * (two by External ID), one `create` for the new records (and one to register their External
+ * IDs), and one `write` per distinct set of changed values, as many at once as the connection
+ * allows. An object whose stored values already equal its own is not written (skipUnchanged).
  */
 export async function upsert(run: UpsertRun, services: UpsertServices): Promise<UpsertOutcome[]> {
   const items = prepare(run, services);
@@ -126,7 +126,7 @@ function refuse(services: UpsertServices, key: MessageKey, params: MessageParams
  * even `fields_get`).
  */
 function prepare(run: UpsertRun, services: UpsertServices): Item[] {
-  const seen = new Map<string, number>();
+  const checkUnique = uniqueKeys(services);
   return run.records.map((given, index) => {
     let item: Item;
     if ('externalId' in run.match) {
@@ -135,12 +135,25 @@ function prepare(run: UpsertRun, services: UpsertServices): Item[] {
     } else {
       item = fieldItem(index, run.match.fields, given, services);
     }
-    const first = seen.get(item.lockKey);
-    if (first !== undefined)
-      refuse(services, 'upsert-same-key', { first, second: index, key: describeValue(item.key) });
-    seen.set(item.lockKey, index);
+    checkUnique(item);
     return item;
   });
+}
+
+/** Refuses the second object whose key is one already seen. */
+function uniqueKeys(services: UpsertServices): (item: Item) => void {
+  const seen = new Map<string, number>();
+  return (item) => {
+    const first = seen.get(item.lockKey);
+    if (first !== undefined) {
+      refuse(services, 'upsert-same-key', {
+        first,
+        second: item.index,
+        key: describeValue(item.key),
+      });
+    }
+    seen.set(item.lockKey, item.index);
+  };
 }
 
 function externalIdItem(
@@ -206,7 +219,7 @@ function checkFields(
     if (!MATCHABLE_TYPES.has(field.type) || !field.searchable)
       refuse(services, 'upsert-unmatchable', { name, type: field.type });
   }
-  const seen = new Map<string, number>();
+  const checkUnique = uniqueKeys(services);
   for (const item of items) {
     for (const name of Object.keys(item.values)) {
       if (!fields.has(name))
@@ -227,14 +240,7 @@ function checkFields(
       item.parts![position] = part;
     });
     if (matchFields.length) item.lockKey = JSON.stringify(item.parts);
-    const first = seen.get(item.lockKey);
-    if (first !== undefined)
-      refuse(services, 'upsert-same-key', {
-        first,
-        second: item.index,
-        key: describeValue(item.key),
-      });
-    seen.set(item.lockKey, item.index);
+    checkUnique(item);
     item.values = services.check.wire(item.values, `values[${item.index}]`) as Record<
       string,
       unknown
